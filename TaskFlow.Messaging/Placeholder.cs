@@ -1,0 +1,1 @@
+namespace TaskFlow.Messaging; internal static class Placeholder {}

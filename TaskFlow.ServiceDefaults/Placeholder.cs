@@ -1,0 +1,1 @@
+namespace TaskFlow.ServiceDefaults; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+public class Smoke { [Fact] public void One() => Assert.True(true); }
