@@ -1,1 +1,47 @@
-var b = WebApplication.CreateBuilder(args); b.Build().Run();
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+using TaskFlow.Api.Data;
+using TaskFlow.Api.Tasks;
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.Events;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddKafkaMessaging();
+var outboxInterceptor = builder.AddOutboxRelay<ApiDbContext>();
+builder.AddNpgsqlDbContext<ApiDbContext>("tasksdb", configureDbContextOptions: options => options
+    .UseSnakeCaseNamingConvention()
+    .AddInterceptors(outboxInterceptor));
+
+builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options.SerializerOptions));
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+builder.Services.AddAuthorization();
+builder.Services.AddIdentityApiEndpoints<IdentityUser>().AddEntityFrameworkStores<ApiDbContext>();
+// Keys in the database: bearer tokens survive restarts and are valid on every Api replica.
+builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetApplicationName("TaskFlow.Api");
+
+builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddress = new Uri("https+http://workers"))
+    .AddInternalApiKey();
+
+var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await scope.ServiceProvider.GetRequiredService<ApiDbContext>().Database.MigrateAsync();
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapDefaultEndpoints();
+app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<IdentityUser>();
+app.MapTaskEndpoints();
+
+app.Run();

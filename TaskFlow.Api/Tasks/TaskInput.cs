@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace TaskFlow.Api.Tasks;
+
+/// <summary>
+/// Reads a task body field by field, so every bad field is named in the 400 and a PATCH can tell
+/// "absent" (leave alone) from <c>null</c> (clear).
+/// </summary>
+public sealed class TaskInput
+{
+    private static readonly HashSet<string> KnownFields = ["title", "description", "priority", "category", "due_date", "status"];
+
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public Optional<string> Title { get; private set; }
+    public Optional<string?> Description { get; private set; }
+    public Optional<TaskPriority> Priority { get; private set; }
+    public Optional<string?> Category { get; private set; }
+    public Optional<DateOnly?> DueDate { get; private set; }
+    public Optional<TaskItemStatus> Status { get; private set; }
+
+    public bool IsValid => _errors.Count == 0;
+
+    public IDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    /// <summary>Reads the request body; a body that is not a JSON object yields a <c>body</c> error.</summary>
+    public static async Task<TaskInput> ReadAsync(HttpRequest request, bool requireTitle, CancellationToken cancellationToken)
+    {
+        var input = new TaskInput();
+        if (request.HasJsonContentType() is false)
+        {
+            input.Fail("body", "Send the task as JSON with Content-Type: application/json.");
+            return input;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            input.Fail("body", $"The body is not valid JSON: {exception.Message}");
+            return input;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                input.Fail("body", "The body must be a JSON object.");
+                return input;
+            }
+            input.Read(document.RootElement, requireTitle);
+        }
+        return input;
+    }
+
+    private void Read(JsonElement body, bool requireTitle)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!KnownFields.Contains(property.Name))
+                Fail(property.Name, $"Unknown field '{property.Name}'. Known fields: {string.Join(", ", KnownFields)}.");
+        }
+
+        if (body.TryGetProperty("title", out var title))
+        {
+            if (ReadText(title, "title", TaskLimits.TitleMaxLength, nullable: false) is { } text)
+            {
+                if (text.Trim().Length == 0) Fail("title", "The title must not be blank.");
+                else Title = text.Trim();
+            }
+        }
+        else if (requireTitle)
+        {
+            Fail("title", "The title is required.");
+        }
+
+        if (body.TryGetProperty("description", out var description))
+            Description = new(ReadText(description, "description", TaskLimits.DescriptionMaxLength, nullable: true));
+
+        if (body.TryGetProperty("category", out var category))
+        {
+            var text = ReadText(category, "category", TaskLimits.CategoryMaxLength, nullable: true)?.Trim();
+            Category = new(string.IsNullOrEmpty(text) ? null : text);
+        }
+
+        if (body.TryGetProperty("priority", out var priority) && ReadEnum<TaskPriority>(priority, "priority") is { } p)
+            Priority = p;
+
+        if (body.TryGetProperty("status", out var status) && ReadEnum<TaskItemStatus>(status, "status") is { } s)
+            Status = s;
+
+        if (body.TryGetProperty("due_date", out var dueDate))
+        {
+            if (dueDate.ValueKind == JsonValueKind.Null) DueDate = new((DateOnly?)null);
+            else if (dueDate.ValueKind == JsonValueKind.String
+                     && DateOnly.TryParseExact(dueDate.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                DueDate = new(date);
+            else Fail("due_date", "The due_date must be a date written yyyy-MM-dd, or null.");
+        }
+    }
+
+    private string? ReadText(JsonElement value, string field, int maxLength, bool nullable)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null when nullable:
+                return null;
+            case JsonValueKind.String:
+                var text = value.GetString()!;
+                if (text.Length > maxLength)
+                {
+                    Fail(field, $"The {field} must be at most {maxLength} characters (got {text.Length}).");
+                    return null;
+                }
+                return text;
+            default:
+                Fail(field, nullable ? $"The {field} must be a string or null." : $"The {field} must be a string.");
+                return null;
+        }
+    }
+
+    private TEnum? ReadEnum<TEnum>(JsonElement value, string field) where TEnum : struct, Enum
+    {
+        if (value.ValueKind == JsonValueKind.String && WireEnum.TryParse<TEnum>(value.GetString(), out var parsed))
+            return parsed;
+        Fail(field, $"The {field} must be one of: {WireEnum.Allowed<TEnum>()}.");
+        return null;
+    }
+
+    private void Fail(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages)) _errors[field] = messages = [];
+        messages.Add(message);
+    }
+}
+
+/// <summary>A field that may be absent from the body; <c>default</c> means absent.</summary>
+public readonly record struct Optional<T>(T Value)
+{
+    public bool IsSet { get; } = true;
+
+    public static implicit operator Optional<T>(T value) => new(value);
+
+    public T GetValueOr(T fallback) => IsSet ? Value : fallback;
+}

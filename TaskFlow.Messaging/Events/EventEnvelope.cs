@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace TaskFlow.Messaging.Events;
+
+/// <summary>
+/// The seed's envelope plus <c>event_id</c>: <c>{"event_id", "event_type", "version", "timestamp", "data"}</c>.
+/// </summary>
+public sealed record EventEnvelope<TData>(
+    Guid EventId,
+    string EventType,
+    string Version,
+    DateTimeOffset Timestamp,
+    TData Data);
+
+public static class EventEnvelope
+{
+    public const string CurrentVersion = "1.0";
+
+    public static EventEnvelope<TData> Create<TData>(string eventType, TData data, TimeProvider clock) =>
+        new(Guid.CreateVersion7(clock.GetUtcNow()), eventType, CurrentVersion, clock.GetUtcNow(), data);
+
+    /// <summary>Reads any envelope, leaving <c>data</c> for the handler to interpret.</summary>
+    /// <exception cref="JsonException">The payload is not an envelope.</exception>
+    public static EventEnvelope<JsonElement> Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        var envelope = JsonSerializer.Deserialize<EventEnvelope<JsonElement>>(utf8Json, EventJson.Options)
+            ?? throw new JsonException("The message is JSON null, not an event envelope.");
+        if (envelope.EventId == Guid.Empty)
+            throw new JsonException("The event has no event_id.");
+        if (string.IsNullOrWhiteSpace(envelope.EventType))
+            throw new JsonException("The event has no event_type.");
+        return envelope;
+    }
+
+    public static TData DataAs<TData>(this EventEnvelope<JsonElement> envelope) =>
+        envelope.Data.Deserialize<TData>(EventJson.Options)
+        ?? throw new JsonException($"The data of {envelope.EventType} {envelope.EventId} is null.");
+}

@@ -1,0 +1,70 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace TaskFlow.Messaging.Kafka;
+
+/// <summary>The one place Kafka client settings are decided, so producers, consumers and checks agree.</summary>
+public sealed class KafkaClientFactory(IOptions<KafkaOptions> options, ILoggerFactory loggerFactory)
+{
+    private readonly KafkaOptions _options = options.Value;
+
+    public KafkaOptions Options => _options;
+
+    /// <summary>Idempotent producer with acks=all: a retried send never duplicates or reorders within a partition.</summary>
+    public IProducer<string, byte[]> CreateProducer(string clientId)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            ClientId = clientId,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 1,
+            MessageTimeoutMs = 30_000,
+        };
+        var logger = loggerFactory.CreateLogger("TaskFlow.Kafka.Producer");
+        return new ProducerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, message) => logger.Log(ToLogLevel(message.Level), "{Facility}: {Message}", message.Facility, message.Message))
+            .Build();
+    }
+
+    /// <summary>
+    /// One consumer group per service; offsets are committed by the caller after its handler succeeds.
+    /// </summary>
+    public IConsumer<string, byte[]> CreateConsumer(string groupId, string clientId)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = groupId,
+            ClientId = clientId,
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = _options.FetchWaitMaxMs,
+            // A crashed member's partitions move on after 6 s instead of the 45 s default.
+            SessionTimeoutMs = 6_000,
+            HeartbeatIntervalMs = 2_000,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            // Consumers may start before anything was published; the dev broker only knows topics once asked for them.
+            AllowAutoCreateTopics = true,
+        };
+        var logger = loggerFactory.CreateLogger("TaskFlow.Kafka.Consumer");
+        return new ConsumerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, message) => logger.Log(ToLogLevel(message.Level), "{Facility}: {Message}", message.Facility, message.Message))
+            .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer {GroupId}: {Reason}", groupId, error.Reason))
+            .Build();
+    }
+
+    public IAdminClient CreateAdminClient() =>
+        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
+
+    private static LogLevel ToLogLevel(SyslogLevel level) => level switch
+    {
+        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
+        SyslogLevel.Error => LogLevel.Error,
+        SyslogLevel.Warning => LogLevel.Warning,
+        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+        _ => LogLevel.Debug,
+    };
+}

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Kafka;
+
+namespace TaskFlow.Messaging.Outbox;
+
+/// <summary>An event waiting to be published; written in the same transaction as the change it describes.</summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+    public required string Topic { get; init; }
+    public required string Key { get; init; }
+    public required Guid EventId { get; init; }
+    public required string EventType { get; init; }
+    /// <summary>The envelope's exact bytes as text (not jsonb, which would reorder its fields).</summary>
+    public required string Payload { get; init; }
+    /// <summary>The W3C trace of the request that caused the event, so the relay's publish joins that trace.</summary>
+    public string? TraceParent { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? PublishedAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+
+    public OutgoingMessage ToOutgoing() =>
+        new(Topic, Key, EventId, EventType, System.Text.Encoding.UTF8.GetBytes(Payload));
+}
+
+/// <summary>A DbContext that carries an outbox table.</summary>
+public interface IOutboxDbContext
+{
+    DbSet<OutboxMessage> OutboxMessages { get; }
+}
+
+public static class OutboxModel
+{
+    public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<OutboxMessage>(outbox =>
+        {
+            outbox.ToTable("outbox_messages");
+            outbox.HasKey(m => m.Id);
+            outbox.Property(m => m.Topic).HasMaxLength(249);
+            outbox.Property(m => m.EventType).HasMaxLength(100);
+            outbox.HasIndex(m => m.EventId).IsUnique();
+            // The relay's only query: unpublished rows in write order.
+            outbox.HasIndex(m => m.Id).HasFilter("published_at IS NULL").HasDatabaseName("ix_outbox_messages_unpublished");
+        });
+        return modelBuilder;
+    }
+
+    /// <summary>Adds the event to the outbox; it is published once the caller's SaveChanges commits.</summary>
+    public static void EnqueueEvent<TData>(this IOutboxDbContext db, string topic, string key, EventEnvelope<TData> envelope) =>
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            Topic = topic,
+            Key = key,
+            EventId = envelope.EventId,
+            EventType = envelope.EventType,
+            Payload = System.Text.Encoding.UTF8.GetString(EventJson.SerializeToUtf8Bytes(envelope)),
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
+            CreatedAt = envelope.Timestamp,
+        });
+}

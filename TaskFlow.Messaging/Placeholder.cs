@@ -1,1 +1,0 @@
-namespace TaskFlow.Messaging; internal static class Placeholder {}

@@ -1,1 +1,0 @@
-namespace TaskFlow.ServiceDefaults; internal static class Placeholder {}
