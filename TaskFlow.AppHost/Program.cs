@@ -1,1 +1,36 @@
-var b = DistributedApplication.CreateBuilder(args); b.Build().Run();
+using TaskFlow.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Containers when a container runtime answers, else programs on this machine (see DESIGN.md, "Infrastructure profiles").
+// ConnectionStrings:{kafka,redis,tasksdb,auditdb} in AppHost configuration win over either profile.
+var infrastructure = builder.ChooseInfrastructure();
+
+var kafka = builder.AddKafkaBroker("kafka", infrastructure);
+var redis = builder.AddRedisStore("redis", infrastructure);
+var postgres = builder.AddPostgresServer("postgres", infrastructure);
+var tasksdb = postgres.AddDatabase("tasksdb");
+var auditdb = postgres.AddDatabase("auditdb");
+
+// Authenticates Api <-> Workers calls on their internal endpoints; a new one every run.
+var internalApiKey = builder.AddParameter("internal-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+var messagingTransport = builder.Configuration["Messaging:Transport"] ?? "kafka";
+
+var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
+    .WithHttpEndpointNamedHttp()
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(auditdb).WaitFor(auditdb)
+    .WithEnvironment("Internal__ApiKey", internalApiKey)
+    .WithEnvironment("Messaging__Transport", messagingTransport);
+
+builder.AddProject<Projects.TaskFlow_Api>("api")
+    // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
+    .WithHttpEndpointNamedHttp(port: 8000)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(tasksdb).WaitFor(tasksdb)
+    .WithReference(workers.GetEndpoint("http"))
+    .WithEnvironment("Internal__ApiKey", internalApiKey)
+    .WithEnvironment("Messaging__Transport", messagingTransport);
+
+builder.Build().Run();

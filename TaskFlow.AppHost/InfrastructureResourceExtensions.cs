@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Configuration;
+
+namespace TaskFlow.AppHost;
+
+/// <summary>
+/// The three infrastructure pieces, each from (first match wins): ConnectionStrings:{name} in AppHost configuration,
+/// then the chosen profile (containers or local). Callers get a connection-string resource either way.
+/// </summary>
+public static class InfrastructureResourceExtensions
+{
+    /// <summary>Kafka-protocol broker; connection string "host:port,host:port".</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddKafkaBroker(this IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure)
+    {
+        if (TryUseConfiguredConnectionString(builder, name, infrastructure) is { } configured)
+        {
+            return configured;
+        }
+
+        if (infrastructure.Profile == InfrastructureProfile.Containers)
+        {
+            return AsConnectionString(builder, builder.AddRedpanda(name).WithDataVolume().WithRedpandaConsole(port: 8080));
+        }
+
+        infrastructure.Note($"{name}: dev broker (librdkafka mock cluster in the AppHost process), in memory: topics and messages are gone when the AppHost stops");
+        return AsConnectionString(builder, builder.AddDevKafkaBroker(name));
+    }
+
+    /// <summary>Redis; StackExchange.Redis connection string "host:port[,options]".</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisStore(this IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure)
+    {
+        if (TryUseConfiguredConnectionString(builder, name, infrastructure) is { } configured)
+        {
+            return configured;
+        }
+
+        if (infrastructure.Profile == InfrastructureProfile.Containers)
+        {
+            return AsConnectionString(builder, builder.AddRedis(name).WithDataVolume());
+        }
+
+        var dataDirectory = Path.Combine(infrastructure.LocalDataPath, "redis");
+        infrastructure.Note($"{name}: redis-server with appendonly, data in {dataDirectory}");
+        return AsConnectionString(builder, builder.AddLocalRedis(name, dataDirectory));
+    }
+
+    /// <summary>A Postgres server; declared with the first of its databases that configuration does not already supply.</summary>
+    public static PostgresServer AddPostgresServer(this IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure) =>
+        new(builder, name, infrastructure);
+
+    internal static IResourceBuilder<IResourceWithConnectionString>? TryUseConfiguredConnectionString(IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
+        {
+            return null;
+        }
+
+        infrastructure.Note($"{name}: ConnectionStrings:{name} from AppHost configuration (overrides the {infrastructure.Profile.ToString().ToLowerInvariant()} profile)");
+        return builder.AddConnectionString(name);
+    }
+
+    internal static IResourceBuilder<IResourceWithConnectionString> AsConnectionString<T>(IDistributedApplicationBuilder builder, IResourceBuilder<T> resource)
+        where T : IResourceWithConnectionString =>
+        builder.CreateResourceBuilder<IResourceWithConnectionString>(resource.Resource);
+}
+
+/// <summary>Postgres for the profile: Aspire's Postgres container (with a data volume) or the local postgres.</summary>
+public sealed class PostgresServer(IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure)
+{
+    private IResourceBuilder<PostgresServerResource>? _container;
+    private IResourceBuilder<LocalPostgresServerResource>? _local;
+
+    /// <summary>A database; Npgsql connection string "Host=..;Port=..;Username=..;Password=..;Database=..".</summary>
+    public IResourceBuilder<IResourceWithConnectionString> AddDatabase(string databaseName)
+    {
+        if (InfrastructureResourceExtensions.TryUseConfiguredConnectionString(builder, databaseName, infrastructure) is { } configured)
+        {
+            return configured;
+        }
+
+        return infrastructure.Profile == InfrastructureProfile.Containers
+            ? InfrastructureResourceExtensions.AsConnectionString(builder, (_container ??= builder.AddPostgres(name).WithDataVolume()).AddDatabase(databaseName))
+            : InfrastructureResourceExtensions.AsConnectionString(builder, (_local ??= builder.AddLocalPostgres(name, infrastructure)).AddDatabase(databaseName));
+    }
+}

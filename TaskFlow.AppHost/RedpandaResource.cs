@@ -1,0 +1,24 @@
+namespace TaskFlow.AppHost;
+
+/// <summary>
+/// Redpanda (Kafka protocol) in a container, in dev-container mode. Two listeners: <c>internal</c> (9092, advertised
+/// as <c>{name}:9092</c> for containers on Aspire's network) and <c>external</c> (19092, advertised as localhost:19092
+/// for processes on the host). The connection string is the host bootstrap list, "localhost:19092".
+/// </summary>
+public sealed class RedpandaResource(string name) : ContainerResource(name), IResourceWithConnectionString
+{
+    public const string ExternalEndpointName = "kafka";
+    public const string InternalEndpointName = "internal";
+    public const int ExternalPort = 19092;
+    public const int InternalPort = 9092;
+
+    private EndpointReference? _externalEndpoint;
+
+    public EndpointReference ExternalEndpoint => _externalEndpoint ??= new(this, ExternalEndpointName);
+
+    /// <summary>The address containers on Aspire's network use: the resource name is their DNS alias.</summary>
+    public string InternalBootstrapServers => $"{Name}:{InternalPort}";
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{ExternalEndpoint.Property(EndpointProperty.HostAndPort)}");
+}
