@@ -25,6 +25,21 @@ public static class InfrastructureResourceExtensions
         return AsConnectionString(builder, builder.AddDevKafkaBroker(name));
     }
 
+    /// <summary>
+    /// References the Kafka broker from a service and waits for it. Against the dev broker the service is told so
+    /// (<c>Kafka:IsDevBroker</c>): it cannot create topics, so the service skips provisioning them.
+    /// </summary>
+    public static IResourceBuilder<T> WithKafka<T>(this IResourceBuilder<T> service, IResourceBuilder<IResourceWithConnectionString> kafka)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        service.WithReference(kafka).WaitFor(kafka);
+        if (kafka.Resource is DevKafkaBrokerResource)
+        {
+            service.WithEnvironment("Kafka__IsDevBroker", "true");
+        }
+        return service;
+    }
+
     /// <summary>Redis; StackExchange.Redis connection string "host:port[,options]".</summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisStore(this IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure)
     {

@@ -18,7 +18,7 @@ var messagingTransport = builder.Configuration["Messaging:Transport"] ?? "kafka"
 
 var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithHttpEndpointNamedHttp()
-    .WithReference(kafka).WaitFor(kafka)
+    .WithKafka(kafka)
     .WithReference(redis).WaitFor(redis)
     .WithReference(auditdb).WaitFor(auditdb)
     .WithEnvironment("Internal__ApiKey", internalApiKey)
@@ -27,7 +27,7 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
 builder.AddProject<Projects.TaskFlow_Api>("api")
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
     .WithHttpEndpointNamedHttp(port: 8000)
-    .WithReference(kafka).WaitFor(kafka)
+    .WithKafka(kafka)
     .WithReference(tasksdb).WaitFor(tasksdb)
     .WithReference(workers.GetEndpoint("http"))
     .WithEnvironment("Internal__ApiKey", internalApiKey)

@@ -46,7 +46,7 @@ public static class TaskEndpoints
         var input = await TaskInput.ReadAsync(request, requireTitle: true, cancellationToken);
         if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors);
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().ToDatabasePrecision();
         var task = new TaskItem
         {
             Id = await db.NextTaskIdAsync(cancellationToken),
@@ -99,7 +99,7 @@ public static class TaskEndpoints
             var changes = TaskChanges.Apply(task, input);
             if (changes.Count == 0) return TypedResults.Ok(task.ToResponse());
 
-            task.UpdatedAt = clock.GetUtcNow();
+            task.UpdatedAt = clock.GetUtcNow().ToDatabasePrecision();
             db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
                 EventEnvelope.Create(TaskEventTypes.Updated, new TaskUpdatedData(task.Id, task.UserId, changes), clock));
             try
@@ -153,6 +153,10 @@ public static class TaskEndpoints
         var exists = await db.Tasks.AnyAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
         return exists ? TypedResults.Ok(history) : TaskNotFound(taskId);
     }
+
+    /// <summary>Postgres keeps microseconds; rounding first makes a response equal what a later read returns.</summary>
+    private static DateTimeOffset ToDatabasePrecision(this DateTimeOffset value) =>
+        value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
 
     private static string TaskKey(TaskItem task) => task.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

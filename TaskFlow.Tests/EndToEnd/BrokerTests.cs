@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+
+namespace TaskFlow.Tests.EndToEnd;
+
+/// <summary>What a plain Kafka client sees on the broker, independent of TaskFlow's own consumer code.</summary>
+[Collection(TaskFlowAppCollection.Name)]
+public sealed class BrokerTests(TaskFlowApp app)
+{
+    [Fact]
+    public async Task Task_events_on_the_broker_have_the_seed_fields_headers_and_the_task_id_as_key()
+    {
+        var user = await app.SignUpAsync();
+        var taskId = (await user.CreateTaskAsync(new { title = "On the wire", priority = "high", category = "work", due_date = "2026-12-24" }))["task_id"]!.GetValue<int>();
+        await user.PatchAsync($"/api/tasks/{taskId}", """{"title":"On the wire, renamed"}""");
+        await user.Http.DeleteAsync($"/api/tasks/{taskId}");
+
+        var messages = ReadTaskEvents(taskId, expected: 3, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["task.created", "task.updated", "task.deleted"], messages.Select(m => m.Json["event_type"]!.GetValue<string>()));
+        foreach (var (key, headers, json) in messages)
+        {
+            Assert.Equal(taskId.ToString(), key);
+            Assert.Equal(["event_id", "event_type", "version", "timestamp", "data"], json.Select(p => p.Key));
+            Assert.Equal("1.0", json["version"]!.GetValue<string>());
+            Assert.EndsWith("Z", json["timestamp"]!.GetValue<string>());
+            Assert.Equal(json["event_id"]!.GetValue<string>(), headers["event_id"]);
+            Assert.Equal(json["event_type"]!.GetValue<string>(), headers["event_type"]);
+            Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", headers["traceparent"]);
+            Assert.Equal(taskId, json["data"]!["task_id"]!.GetValue<int>());
+            Assert.False(string.IsNullOrEmpty(json["data"]!["user_id"]!.GetValue<string>()));
+        }
+
+        var created = messages[0].Json["data"]!.AsObject();
+        Assert.Equal(["task_id", "user_id", "title", "description", "priority", "category", "due_date", "status"], created.Select(p => p.Key));
+        Assert.Equal("high", created["priority"]!.GetValue<string>());
+        Assert.Equal("2026-12-24", created["due_date"]!.GetValue<string>());
+        Assert.Equal("pending", created["status"]!.GetValue<string>());
+
+        var changes = messages[1].Json["data"]!["changes"]!.AsObject();
+        Assert.Equal("On the wire", changes["title"]!["old"]!.GetValue<string>());
+        Assert.Equal("On the wire, renamed", changes["title"]!["new"]!.GetValue<string>());
+
+        Assert.Equal(["task_id", "user_id"], messages[2].Json["data"]!.AsObject().Select(p => p.Key));
+    }
+
+    private List<(string Key, Dictionary<string, string> Headers, JsonObject Json)> ReadTaskEvents(int taskId, int expected, TimeSpan timeout)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = app.KafkaBootstrap }).Build();
+        var partitions = admin.GetMetadata("task-events", TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = app.KafkaBootstrap,
+            GroupId = "tests-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 10,
+        }).Build();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset("task-events", p.PartitionId, Offset.Beginning)));
+
+        var found = new List<(string, Dictionary<string, string>, JsonObject)>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (found.Count < expected && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result?.Message is null) continue;
+            var json = JsonNode.Parse(result.Message.Value)!.AsObject();
+            if (json["data"]?["task_id"]?.GetValue<int>() != taskId) continue;
+            var headers = result.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
+            found.Add((result.Message.Key, headers, json));
+        }
+        consumer.Close();
+        Assert.True(found.Count == expected, $"found {found.Count} of {expected} events for task {taskId} on task-events");
+        return found;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using TaskFlow.Messaging.Events;
+
+namespace TaskFlow.Tests.Events;
+
+/// <summary>Each event serializes to exactly the seed's shape (SEED.md "Event Schemas"), plus the additive event_id.</summary>
+public sealed class EventSchemaTests
+{
+    private static readonly FakeTimeProvider Clock = new(DateTimeOffset.Parse("2025-01-16T10:00:00Z"));
+
+    [Fact]
+    public void Task_created_serializes_to_the_seed_shape()
+    {
+        var envelope = EventEnvelope.Create(TaskEventTypes.Created,
+            new TaskCreatedData(123, "user-uuid", "Task title", "Task description", "high", "work", new DateOnly(2025, 1, 20), "pending"),
+            Clock);
+
+        AssertJson($$"""
+            {
+              "event_id": "{{envelope.EventId}}",
+              "event_type": "task.created",
+              "version": "1.0",
+              "timestamp": "2025-01-16T10:00:00Z",
+              "data": {
+                "task_id": 123,
+                "user_id": "user-uuid",
+                "title": "Task title",
+                "description": "Task description",
+                "priority": "high",
+                "category": "work",
+                "due_date": "2025-01-20",
+                "status": "pending"
+              }
+            }
+            """, EventJson.SerializeToUtf8Bytes(envelope));
+    }
+
+    [Fact]
+    public void Task_updated_serializes_changes_as_old_and_new_per_field()
+    {
+        var envelope = EventEnvelope.Create(TaskEventTypes.Updated,
+            new TaskUpdatedData(123, "user-uuid", new Dictionary<string, FieldChange>
+            {
+                ["status"] = new("pending", "completed"),
+                ["priority"] = new("medium", "high"),
+            }),
+            Clock);
+
+        AssertJson($$"""
+            {
+              "event_id": "{{envelope.EventId}}",
+              "event_type": "task.updated",
+              "version": "1.0",
+              "timestamp": "2025-01-16T10:00:00Z",
+              "data": {
+                "task_id": 123,
+                "user_id": "user-uuid",
+                "changes": {
+                  "status": {"old": "pending", "new": "completed"},
+                  "priority": {"old": "medium", "new": "high"}
+                }
+              }
+            }
+            """, EventJson.SerializeToUtf8Bytes(envelope));
+    }
+
+    [Fact]
+    public void Task_deleted_serializes_to_the_seed_shape()
+    {
+        var envelope = EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(123, "user-uuid"), Clock);
+
+        AssertJson($$"""
+            {
+              "event_id": "{{envelope.EventId}}",
+              "event_type": "task.deleted",
+              "version": "1.0",
+              "timestamp": "2025-01-16T10:00:00Z",
+              "data": { "task_id": 123, "user_id": "user-uuid" }
+            }
+            """, EventJson.SerializeToUtf8Bytes(envelope));
+    }
+
+    [Fact]
+    public void Timestamps_are_utc_with_a_Z_whatever_offset_the_clock_reports()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2025-01-16T12:30:00.250+02:00"));
+        var envelope = EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(1, "u"), clock);
+
+        var json = JsonNode.Parse(EventJson.SerializeToUtf8Bytes(envelope))!;
+
+        Assert.Equal("2025-01-16T10:30:00.25Z", json["timestamp"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void An_envelope_reads_back_with_its_data_intact()
+    {
+        var original = EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(7, "someone"), Clock);
+
+        var parsed = EventEnvelope.Parse(EventJson.SerializeToUtf8Bytes(original));
+
+        Assert.Equal(original.EventId, parsed.EventId);
+        Assert.Equal(original.Timestamp, parsed.Timestamp);
+        Assert.Equal(new TaskDeletedData(7, "someone"), parsed.DataAs<TaskDeletedData>());
+    }
+
+    [Theory]
+    [InlineData("""{"event_type":"task.created","data":{}}""")]
+    [InlineData("""{"event_id":"5f1c3c4e-0000-0000-0000-000000000001","data":{}}""")]
+    [InlineData("""not json""")]
+    [InlineData("""null""")]
+    public void A_message_that_is_not_an_envelope_is_rejected(string payload)
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => EventEnvelope.Parse(System.Text.Encoding.UTF8.GetBytes(payload)));
+    }
+
+    /// <summary>Same fields, same values, same order as the seed writes them.</summary>
+    private static void AssertJson(string expected, byte[] actual)
+    {
+        var expectedText = JsonNode.Parse(expected)!.ToJsonString();
+        var actualText = JsonNode.Parse(actual)!.ToJsonString();
+        Assert.Equal(expectedText, actualText);
+    }
+}
