@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
+using TaskFlow.Api;
 using TaskFlow.Api.Data;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging;
@@ -21,6 +22,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
 builder.Services.AddAuthorization();
+builder.AddPerUserRateLimiting();
 builder.Services.AddIdentityApiEndpoints<IdentityUser>().AddEntityFrameworkStores<ApiDbContext>();
 // Keys in the database: bearer tokens survive restarts and are valid on every Api replica.
 builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetApplicationName("TaskFlow.Api");
@@ -37,11 +39,16 @@ await using (var scope = app.Services.CreateAsyncScope())
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+// After authentication: the limit is per signed-in user.
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapDefaultEndpoints();
 app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<IdentityUser>();
 app.MapTaskEndpoints();
+app.MapTaskLabelEndpoints();
 
 app.Run();

@@ -14,6 +14,7 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     public const string TaskIdSequence = "task_ids";
 
     public DbSet<TaskItem> Tasks => Set<TaskItem>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -27,6 +28,7 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.HasPostgresExtension("pg_trgm");
         builder.AddOutbox();
         builder.HasSequence<long>(TaskIdSequence);
         builder.Entity<TaskItem>(task =>
@@ -36,12 +38,33 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             task.Property(t => t.Id).ValueGeneratedNever().HasDefaultValueSql($"nextval('{TaskIdSequence}')");
             task.Property(t => t.UserId).HasMaxLength(450);
             task.Property(t => t.Title).HasMaxLength(TaskLimits.TitleMaxLength);
+            task.Property(t => t.TitleKey).HasComputedColumnSql("lower(title)", stored: true);
             task.Property(t => t.Description).HasMaxLength(TaskLimits.DescriptionMaxLength);
             task.Property(t => t.Category).HasMaxLength(TaskLimits.CategoryMaxLength);
-            task.Property(t => t.Priority).HasConversion(p => p.ToWire(), s => WireEnum.Parse<TaskPriority>(s)).HasMaxLength(20);
+            // Stored as 0/1/2 so sort=priority orders low < medium < high.
+            task.Property(t => t.Priority).HasConversion<short>();
             task.Property(t => t.Status).HasConversion(s => s.ToWire(), s => WireEnum.Parse<TaskItemStatus>(s)).HasMaxLength(20);
+            task.Property(t => t.TimeZone).HasMaxLength(TaskLimits.TimeZoneMaxLength);
             task.Property(t => t.Version).IsRowVersion();
-            task.HasIndex(t => new { t.UserId, t.Id });
+
+            // One index per sort, each ending in id: keyset pages are index range scans.
+            task.HasIndex(t => new { t.UserId, t.CreatedAt, t.Id });
+            task.HasIndex(t => new { t.UserId, t.UpdatedAt, t.Id });
+            task.HasIndex(t => new { t.UserId, t.DueKey, t.Id });
+            task.HasIndex(t => new { t.UserId, t.Priority, t.Id });
+            task.HasIndex(t => new { t.UserId, t.TitleKey, t.Id });
+            task.HasIndex(t => t.Tags).HasMethod("gin");
+            // Case-insensitive substring search (q) without a table scan.
+            task.HasIndex(t => t.Title).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_tasks_title_trgm");
+            task.HasIndex(t => t.Description).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_tasks_description_trgm");
+        });
+
+        builder.Entity<IdempotencyRecord>(record =>
+        {
+            record.ToTable("idempotency_records");
+            record.HasKey(r => new { r.UserId, r.Key });
+            record.Property(r => r.Key).HasMaxLength(IdempotencyRecord.KeyMaxLength);
+            record.HasIndex(r => r.CreatedAt);
         });
     }
 }

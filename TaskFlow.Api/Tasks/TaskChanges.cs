@@ -1,55 +1,65 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TaskFlow.Messaging.Events;
 
 namespace TaskFlow.Api.Tasks;
 
 /// <summary>
-/// Applies a PATCH to a task and records every field that really changed, by wire name, as
-/// <c>{old, new}</c> — exactly what <c>task.updated</c> carries.
+/// Applies a body to a task and reports every field that really changed, by wire name, as
+/// <c>{old, new}</c> — exactly what <c>task.updated</c> carries (tags as whole lists; derived fields such as
+/// due_date and completed_at included when they move).
 /// </summary>
 public static class TaskChanges
 {
-    public static Dictionary<string, FieldChange> Apply(TaskItem task, TaskInput input)
+    public static Dictionary<string, FieldChange> Apply(TaskItem task, TaskInput input, DateTimeOffset now)
     {
-        var changes = new Dictionary<string, FieldChange>();
-        if (input.Title.IsSet && input.Title.Value != task.Title)
+        var before = Snapshot(task);
+
+        if (input.Title.IsSet) task.Title = input.Title.Value;
+        if (input.Description.IsSet) task.Description = input.Description.Value;
+        if (input.Priority.IsSet) task.Priority = input.Priority.Value;
+        if (input.Category.IsSet) task.Category = input.Category.Value;
+        if (input.Tags.IsSet) task.Tags = input.Tags.Value;
+        if (input.DueAt.IsSet || input.DueDate.IsSet || input.TimeZone.IsSet)
         {
-            changes["title"] = Change(task.Title, input.Title.Value);
-            task.Title = input.Title.Value;
+            var timeZone = input.TimeZone.GetValueOr(task.TimeZone);
+            var (dueAt, dueDate) = input switch
+            {
+                // A time wins; due_date then follows from it (or is cleared with it).
+                { DueAt.IsSet: true } => (input.DueAt.Value, input.DueAt.Value is null ? input.DueDate.GetValueOr(null) : null),
+                // A date alone makes the task due that whole day.
+                { DueDate.IsSet: true } => (null, input.DueDate.Value),
+                // Only the zone moved: the same instant (or the same calendar date) in the new zone.
+                _ => (task.DueAt, task.DueAt is null ? task.DueDate : null),
+            };
+            task.SetDue(dueAt, dueDate, timeZone);
         }
-        if (input.Description.IsSet && input.Description.Value != task.Description)
-        {
-            changes["description"] = Change(task.Description, input.Description.Value);
-            task.Description = input.Description.Value;
-        }
-        if (input.Priority.IsSet && input.Priority.Value != task.Priority)
-        {
-            changes["priority"] = Change(task.Priority.ToWire(), input.Priority.Value.ToWire());
-            task.Priority = input.Priority.Value;
-        }
-        if (input.Category.IsSet && input.Category.Value != task.Category)
-        {
-            changes["category"] = Change(task.Category, input.Category.Value);
-            task.Category = input.Category.Value;
-        }
-        if (input.DueDate.IsSet && input.DueDate.Value != task.DueDate)
-        {
-            changes["due_date"] = Change(FormatDate(task.DueDate), FormatDate(input.DueDate.Value));
-            task.DueDate = input.DueDate.Value;
-        }
-        if (input.Status.IsSet && input.Status.Value != task.Status)
-        {
-            changes["status"] = Change(task.Status.ToWire(), input.Status.Value.ToWire());
-            task.Status = input.Status.Value;
-        }
-        return changes;
+        if (input.Status.IsSet) task.SetStatus(input.Status.Value, now);
+
+        var after = Snapshot(task);
+        return after
+            .Where(field => !JsonNode.DeepEquals(before[field.Key], field.Value))
+            .ToDictionary(field => field.Key, field => new FieldChange(before[field.Key], field.Value));
     }
 
     public static TaskCreatedData ToCreatedData(this TaskItem task) =>
-        new(task.Id, task.UserId, task.Title, task.Description, task.Priority.ToWire(), task.Category, task.DueDate, task.Status.ToWire());
+        new(task.Id, task.UserId, task.Title, task.Description, task.Priority.ToWire(), task.Category, task.DueDate,
+            task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone);
 
-    private static FieldChange Change(string? oldValue, string? newValue) =>
-        new(oldValue is null ? null : JsonValue.Create(oldValue), newValue is null ? null : JsonValue.Create(newValue));
+    /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>
+    private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) => new()
+    {
+        ["title"] = Wire(task.Title),
+        ["description"] = Wire(task.Description),
+        ["priority"] = Wire(task.Priority.ToWire()),
+        ["category"] = Wire(task.Category),
+        ["tags"] = Wire(task.Tags),
+        ["due_date"] = Wire(task.DueDate),
+        ["due_at"] = Wire(task.DueAt),
+        ["time_zone"] = Wire(task.TimeZone),
+        ["status"] = Wire(task.Status.ToWire()),
+        ["completed_at"] = Wire(task.CompletedAt),
+    };
 
-    private static string? FormatDate(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private static JsonNode? Wire<T>(T value) => JsonSerializer.SerializeToNode(value, EventJson.Options);
 }

@@ -2,19 +2,28 @@ using System.ComponentModel;
 
 namespace TaskFlow.Api.Tasks;
 
-/// <summary>A task as the API returns it.</summary>
+/// <summary>A task as the API returns it. Instants are UTC; <c>time_zone</c> says where the task lives.</summary>
 public sealed record TaskResponse(
     int TaskId,
     string Title,
     string? Description,
     TaskPriority Priority,
     string? Category,
+    IReadOnlyList<string> Tags,
     DateOnly? DueDate,
+    DateTimeOffset? DueAt,
+    string TimeZone,
     TaskItemStatus Status,
+    DateTimeOffset? CompletedAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-public sealed record TaskListResponse(IReadOnlyList<TaskResponse> Items);
+/// <summary>One page of tasks; <c>next_cursor</c> is null on the last page.</summary>
+public sealed record TaskListResponse(IReadOnlyList<TaskResponse> Items, string? NextCursor);
+
+public sealed record CategoryCount(string Category, int Count);
+
+public sealed record TagCount(string Tag, int Count);
 
 /// <summary>Body of <c>POST /api/tasks</c> (documents the schema; the handler reads the JSON itself to name bad fields).</summary>
 public sealed record CreateTaskRequest(
@@ -22,18 +31,25 @@ public sealed record CreateTaskRequest(
     [property: Description("Up to 4000 characters.")] string? Description,
     [property: Description("low | medium | high; default medium.")] TaskPriority? Priority,
     [property: Description("Up to 50 characters.")] string? Category,
-    [property: Description("yyyy-MM-dd.")] DateOnly? DueDate,
+    [property: Description("Up to 10 tags of 1-32 characters, case-insensitive and unique (stored in lower case).")] IReadOnlyList<string>? Tags,
+    [property: Description("yyyy-MM-dd: due that whole day. Follows from due_at when that is given.")] DateOnly? DueDate,
+    [property: Description("Date-time with offset (2026-12-01T09:00:00+01:00): due at that moment.")] DateTimeOffset? DueAt,
+    [property: Description("IANA time zone of the task (Europe/Berlin); default UTC.")] string? TimeZone,
     [property: Description("pending | in_progress | completed; default pending.")] TaskItemStatus? Status);
 
 /// <summary>
-/// Body of <c>PATCH /api/tasks/{id}</c>: only the fields present change; <c>null</c> clears description, category and due_date.
+/// Body of <c>PATCH /api/tasks/{id}</c>: only the fields present change; <c>null</c> clears description, category,
+/// due_date and due_at. Same field rules as <see cref="CreateTaskRequest"/>.
 /// </summary>
 public sealed record UpdateTaskRequest(
     string? Title,
     string? Description,
     TaskPriority? Priority,
     string? Category,
+    IReadOnlyList<string>? Tags,
     DateOnly? DueDate,
+    DateTimeOffset? DueAt,
+    string? TimeZone,
     TaskItemStatus? Status);
 
 /// <summary>One event in a task's audit history, oldest first.</summary>
@@ -46,5 +62,9 @@ public sealed record TaskHistoryEntry(
 public static class TaskMapping
 {
     public static TaskResponse ToResponse(this TaskItem task) =>
-        new(task.Id, task.Title, task.Description, task.Priority, task.Category, task.DueDate, task.Status, task.CreatedAt, task.UpdatedAt);
+        new(task.Id, task.Title, task.Description, task.Priority, task.Category, task.Tags, task.DueDate, task.DueAt,
+            task.TimeZone, task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt);
+
+    /// <summary>The strong entity tag of a task's current version.</summary>
+    public static string ETag(this TaskItem task) => $"\"{task.Version}\"";
 }

@@ -9,7 +9,8 @@ namespace TaskFlow.Api.Tasks;
 /// </summary>
 public sealed class TaskInput
 {
-    private static readonly HashSet<string> KnownFields = ["title", "description", "priority", "category", "due_date", "status"];
+    private static readonly string[] KnownFields =
+        ["title", "description", "priority", "category", "tags", "due_date", "due_at", "time_zone", "status"];
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
@@ -17,12 +18,21 @@ public sealed class TaskInput
     public Optional<string?> Description { get; private set; }
     public Optional<TaskPriority> Priority { get; private set; }
     public Optional<string?> Category { get; private set; }
+    public Optional<List<string>> Tags { get; private set; }
     public Optional<DateOnly?> DueDate { get; private set; }
+    public Optional<DateTimeOffset?> DueAt { get; private set; }
+    public Optional<string> TimeZone { get; private set; }
     public Optional<TaskItemStatus> Status { get; private set; }
+
+    /// <summary>The body exactly as sent: an idempotent replay must send the same bytes.</summary>
+    public byte[] RawBody { get; private set; } = [];
 
     public bool IsValid => _errors.Count == 0;
 
     public IDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    /// <summary>The input of the complete/reopen shortcuts: a status change and nothing else.</summary>
+    public static TaskInput ForStatus(TaskItemStatus status) => new() { Status = status };
 
     /// <summary>
     /// Reads the request body; a body that is not a JSON object yields a <c>body</c> error. (A body that is not
@@ -31,10 +41,14 @@ public sealed class TaskInput
     public static async Task<TaskInput> ReadAsync(HttpRequest request, bool requireTitle, CancellationToken cancellationToken)
     {
         var input = new TaskInput();
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        input.RawBody = buffer.ToArray();
+
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            document = JsonDocument.Parse(input.RawBody);
         }
         catch (JsonException exception)
         {
@@ -84,6 +98,9 @@ public sealed class TaskInput
             Category = new(string.IsNullOrEmpty(text) ? null : text);
         }
 
+        if (body.TryGetProperty("tags", out var tags) && ReadTags(tags) is { } tagList)
+            Tags = tagList;
+
         if (body.TryGetProperty("priority", out var priority) && ReadEnum<TaskPriority>(priority, "priority") is { } p)
             Priority = p;
 
@@ -98,6 +115,68 @@ public sealed class TaskInput
                 DueDate = new(date);
             else Fail("due_date", "The due_date must be a date written yyyy-MM-dd, or null.");
         }
+
+        if (body.TryGetProperty("due_at", out var dueAt))
+        {
+            if (dueAt.ValueKind == JsonValueKind.Null) DueAt = new((DateTimeOffset?)null);
+            else if (dueAt.ValueKind == JsonValueKind.String && TryParseInstant(dueAt.GetString()!, out var instant))
+                DueAt = new(instant);
+            else Fail("due_at", "The due_at must be a date-time with an offset, like 2026-12-01T09:00:00+01:00 or 2026-12-01T08:00:00Z, or null.");
+        }
+
+        if (body.TryGetProperty("time_zone", out var timeZone))
+        {
+            if (timeZone.ValueKind == JsonValueKind.String && TaskTime.IsKnownTimeZone(timeZone.GetString()!))
+                TimeZone = timeZone.GetString()!;
+            else Fail("time_zone", "The time_zone must be an IANA time zone name, like Europe/Berlin or UTC.");
+        }
+    }
+
+    /// <summary>
+    /// When both due_at and due_date are sent, due_date must be due_at's date in the zone the task will have
+    /// (<paramref name="timeZone"/>): due_date follows from due_at, so a disagreeing one is a mistake.
+    /// </summary>
+    public bool DueDateAgreesWithDueAt(string timeZone)
+    {
+        if (DueAt is { IsSet: true, Value: { } at } && DueDate is { IsSet: true, Value: { } day }
+            && TaskTime.LocalDate(at, timeZone) != day)
+        {
+            Fail("due_date", $"The due_date must be the date of due_at in the task's time zone {timeZone} (or leave it out: it follows from due_at).");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>An instant needs its offset: "09:00" alone means a different moment in every zone.</summary>
+    public static bool TryParseInstant(string text, out DateTimeOffset instant) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant)
+        && (text.EndsWith('Z') || text.EndsWith('z') || HasOffset(text));
+
+    private static bool HasOffset(string text)
+    {
+        var timeStart = text.IndexOf('T', StringComparison.OrdinalIgnoreCase);
+        return timeStart > 0 && text.AsSpan(timeStart).IndexOfAny('+', '-') > 0;
+    }
+
+    private List<string>? ReadTags(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Fail("tags", "The tags must be an array of strings.");
+            return null;
+        }
+        var tags = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            var tag = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
+            if (tag is null || tag.Length is 0 or > TaskLimits.TagMaxLength)
+                Fail("tags", $"Each tag must be a string of 1-{TaskLimits.TagMaxLength} characters.");
+            else if (tags.Contains(tag.ToLowerInvariant()))
+                Fail("tags", $"The tag '{tag}' is listed twice (tags are case-insensitive).");
+            else tags.Add(tag.ToLowerInvariant());
+        }
+        if (tags.Count > TaskLimits.MaxTags) Fail("tags", $"A task can have at most {TaskLimits.MaxTags} tags.");
+        return tags;
     }
 
     private string? ReadText(JsonElement value, string field, int maxLength, bool nullable)

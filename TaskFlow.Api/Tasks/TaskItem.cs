@@ -7,18 +7,50 @@ public enum TaskItemStatus { Pending, InProgress, Completed }
 /// <summary>A task as stored; the wire shape is <see cref="TaskResponse"/>.</summary>
 public sealed class TaskItem
 {
+    /// <summary>The sort/filter key of a task with no due date: after every real date.</summary>
+    public static readonly DateTimeOffset NoDueKey = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
     public int Id { get; set; }
     public required string UserId { get; init; }
     public required string Title { get; set; }
+    /// <summary>lower(title), computed by Postgres: the case-insensitive sort key for sort=title.</summary>
+    public string TitleKey { get; private set; } = "";
     public string? Description { get; set; }
     public TaskPriority Priority { get; set; } = TaskPriority.Medium;
     public string? Category { get; set; }
-    public DateOnly? DueDate { get; set; }
-    public TaskItemStatus Status { get; set; } = TaskItemStatus.Pending;
+    /// <summary>Lower-case and unique: tags are case-insensitive.</summary>
+    public List<string> Tags { get; set; } = [];
+    public DateOnly? DueDate { get; private set; }
+    public DateTimeOffset? DueAt { get; private set; }
+    public string TimeZone { get; private set; } = TaskTime.DefaultTimeZone;
+    /// <summary>
+    /// When the task falls due as an instant (due_at, or the end of due_date in the task's zone, or
+    /// <see cref="NoDueKey"/>): one indexed column serves sort=due, due_before/due_after and overdue.
+    /// </summary>
+    public DateTimeOffset DueKey { get; private set; } = NoDueKey;
+    public TaskItemStatus Status { get; private set; } = TaskItemStatus.Pending;
+    public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>Postgres xmin: a concurrent edit makes SaveChanges fail instead of silently overwriting.</summary>
+    /// <summary>Postgres xmin: a concurrent edit makes SaveChanges fail instead of silently overwriting; also the ETag.</summary>
     public uint Version { get; set; }
+
+    /// <summary>Sets when the task is due: a time (due_date then follows from it in the task's zone) or just a date.</summary>
+    public void SetDue(DateTimeOffset? dueAt, DateOnly? dueDate, string timeZone)
+    {
+        TimeZone = timeZone;
+        DueAt = dueAt?.ToUniversalTime();
+        DueDate = DueAt is { } at ? TaskTime.LocalDate(at, timeZone) : dueDate;
+        DueKey = DueAt ?? (DueDate is { } date ? TaskTime.EndOfDay(date, timeZone) : NoDueKey);
+    }
+
+    /// <summary>Changes the status; completed_at is set on completion and cleared when the task leaves it.</summary>
+    public void SetStatus(TaskItemStatus status, DateTimeOffset now)
+    {
+        if (status == Status) return;
+        Status = status;
+        CompletedAt = status == TaskItemStatus.Completed ? now : null;
+    }
 }
 
 public static class TaskLimits
@@ -26,4 +58,7 @@ public static class TaskLimits
     public const int TitleMaxLength = 200;
     public const int DescriptionMaxLength = 4000;
     public const int CategoryMaxLength = 50;
+    public const int MaxTags = 10;
+    public const int TagMaxLength = 32;
+    public const int TimeZoneMaxLength = 64;
 }

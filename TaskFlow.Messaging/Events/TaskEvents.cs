@@ -10,6 +10,7 @@ public static class TaskEventTypes
     public const string Deleted = "task.deleted";
 }
 
+/// <summary>The seed's fields first, in the seed's order; fields added since follow them.</summary>
 public sealed record TaskCreatedData(
     int TaskId,
     string UserId,
@@ -18,7 +19,10 @@ public sealed record TaskCreatedData(
     string Priority,
     string? Category,
     DateOnly? DueDate,
-    string Status);
+    string Status,
+    IReadOnlyList<string> Tags,
+    DateTimeOffset? DueAt,
+    string TimeZone);
 
 /// <summary><c>changes</c> holds every field that changed, keyed by its wire name.</summary>
 public sealed record TaskUpdatedData(

@@ -9,11 +9,13 @@ public sealed class EventSchemaTests
 {
     private static readonly FakeTimeProvider Clock = new(DateTimeOffset.Parse("2025-01-16T10:00:00Z"));
 
+    /// <summary>The seed's fields in the seed's order; tags, due_at and time_zone are additive and come after them.</summary>
     [Fact]
     public void Task_created_serializes_to_the_seed_shape()
     {
         var envelope = EventEnvelope.Create(TaskEventTypes.Created,
-            new TaskCreatedData(123, "user-uuid", "Task title", "Task description", "high", "work", new DateOnly(2025, 1, 20), "pending"),
+            new TaskCreatedData(123, "user-uuid", "Task title", "Task description", "high", "work", new DateOnly(2025, 1, 20), "pending",
+                ["q1", "report"], DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"), "Europe/Berlin"),
             Clock);
 
         AssertJson($$"""
@@ -30,7 +32,10 @@ public sealed class EventSchemaTests
                 "priority": "high",
                 "category": "work",
                 "due_date": "2025-01-20",
-                "status": "pending"
+                "status": "pending",
+                "tags": ["q1", "report"],
+                "due_at": "2025-01-20T08:00:00Z",
+                "time_zone": "Europe/Berlin"
               }
             }
             """, EventJson.SerializeToUtf8Bytes(envelope));

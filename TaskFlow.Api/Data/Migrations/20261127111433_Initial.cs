@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -12,6 +13,9 @@ namespace TaskFlow.Api.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
+
             migrationBuilder.CreateSequence(
                 name: "task_ids");
 
@@ -69,6 +73,22 @@ namespace TaskFlow.Api.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    user_id = table.Column<string>(type: "text", nullable: false),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    task_id = table.Column<int>(type: "integer", nullable: false),
+                    response_body = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_records", x => new { x.user_id, x.key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "outbox_messages",
                 columns: table => new
                 {
@@ -97,11 +117,17 @@ namespace TaskFlow.Api.Data.Migrations
                     id = table.Column<int>(type: "integer", nullable: false, defaultValueSql: "nextval('task_ids')"),
                     user_id = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
                     title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    title_key = table.Column<string>(type: "text", nullable: false, computedColumnSql: "lower(title)", stored: true),
                     description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    priority = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    priority = table.Column<short>(type: "smallint", nullable: false),
                     category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    tags = table.Column<List<string>>(type: "text[]", nullable: false),
                     due_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    due_key = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
@@ -255,6 +281,11 @@ namespace TaskFlow.Api.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_idempotency_records_created_at",
+                table: "idempotency_records",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_outbox_messages_event_id",
                 table: "outbox_messages",
                 column: "event_id",
@@ -267,9 +298,49 @@ namespace TaskFlow.Api.Data.Migrations
                 filter: "published_at IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_tasks_user_id_id",
+                name: "ix_tasks_description_trgm",
                 table: "tasks",
-                columns: new[] { "user_id", "id" });
+                column: "description")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tasks_tags",
+                table: "tasks",
+                column: "tags")
+                .Annotation("Npgsql:IndexMethod", "gin");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tasks_title_trgm",
+                table: "tasks",
+                column: "title")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tasks_user_id_created_at_id",
+                table: "tasks",
+                columns: new[] { "user_id", "created_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tasks_user_id_due_key_id",
+                table: "tasks",
+                columns: new[] { "user_id", "due_key", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tasks_user_id_priority_id",
+                table: "tasks",
+                columns: new[] { "user_id", "priority", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tasks_user_id_title_key_id",
+                table: "tasks",
+                columns: new[] { "user_id", "title_key", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tasks_user_id_updated_at_id",
+                table: "tasks",
+                columns: new[] { "user_id", "updated_at", "id" });
         }
 
         /// <inheritdoc />
@@ -292,6 +363,9 @@ namespace TaskFlow.Api.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
