@@ -25,6 +25,24 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     public async Task<int> NextTaskIdAsync(CancellationToken cancellationToken) =>
         (int)await Database.SqlQuery<long>($"SELECT nextval('task_ids') AS \"Value\"").SingleAsync(cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the user's task (null when they have none) inside a transaction that holds the
+    /// task's row lock, and commits. Writers of one task queue up instead of failing on each other's changes.
+    /// </summary>
+    public Task<TResult> WithLockedTaskAsync<TResult>(int taskId, string userId, Func<TaskItem?, Task<TResult>> work, CancellationToken cancellationToken) =>
+        Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            ChangeTracker.Clear();
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            // xmin is a system column: * does not include it, and it is the task's version.
+            var task = await Tasks
+                .FromSql($"SELECT *, xmin FROM tasks WHERE id = {taskId} AND user_id = {userId} FOR UPDATE")
+                .SingleOrDefaultAsync(ct);
+            var result = await work(task);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -225,80 +225,50 @@ public static class TaskEndpoints
     }
 
     /// <summary>
-    /// Loads the caller's task, checks If-Match, applies <paramref name="change"/> and saves the task with its
-    /// <c>task.updated</c> event. <paramref name="change"/> returns the changed fields, or null when the body
-    /// turned out invalid for this task (then <paramref name="invalid"/> answers). A concurrent edit makes the save
-    /// fail on the row version: with If-Match that is a 412; without, the change is re-applied to the fresh row,
-    /// so the event's "old" values are always the ones this change really replaced.
+    /// Applies <paramref name="change"/> to the caller's task and saves it with its <c>task.updated</c> event.
+    /// <paramref name="change"/> returns the changed fields, or null when the body turned out invalid for this task
+    /// (then <paramref name="invalid"/> answers). The row is locked while it changes, so concurrent writers queue up:
+    /// without If-Match the last write wins, and every event's "old" values are the ones its change really replaced.
     /// </summary>
-    private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+    private static Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         int taskId, HttpContext http, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock, string? ifMatch,
         Func<TaskItem, DateTimeOffset, Dictionary<string, FieldChange>?> change, Func<ValidationProblem> invalid,
-        CancellationToken cancellationToken)
-    {
-        var userId = user.UserId();
-        for (var attempt = 1; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            var task = await db.Tasks.SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-            if (task is null) return TaskNotFound(taskId);
-            if (!IfMatchAllows(ifMatch, task)) return Stale(taskId);
-
-            var now = clock.GetUtcNow().ToDatabasePrecision();
-            var changes = change(task, now);
-            if (changes is null) return invalid();
-            if (changes.Count > 0)
+        CancellationToken cancellationToken) =>
+        db.WithLockedTaskAsync<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>>(
+            taskId, user.UserId(), async task =>
             {
-                task.UpdatedAt = now;
-                db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
-                    EventEnvelope.Create(TaskEventTypes.Updated, new TaskUpdatedData(task.Id, task.UserId, changes), clock));
-                try
+                if (task is null) return TaskNotFound(taskId);
+                if (!IfMatchAllows(ifMatch, task)) return Stale(taskId);
+
+                var now = clock.GetUtcNow().ToDatabasePrecision();
+                var changes = change(task, now);
+                if (changes is null) return invalid();
+                if (changes.Count > 0)
                 {
+                    task.UpdatedAt = now;
+                    db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
+                        EventEnvelope.Create(TaskEventTypes.Updated, new TaskUpdatedData(task.Id, task.UserId, changes), clock));
                     await db.SaveChangesAsync(cancellationToken);
                 }
-                catch (DbUpdateConcurrencyException) when (ifMatch is not null)
-                {
-                    return Stale(taskId);
-                }
-                catch (DbUpdateConcurrencyException) when (attempt < 5)
-                {
-                    continue;
-                }
-            }
-            http.Response.Headers.ETag = task.ETag();
-            return TypedResults.Ok(task.ToResponse());
-        }
-    }
+                http.Response.Headers.ETag = task.ETag();
+                return TypedResults.Ok(task.ToResponse());
+            }, cancellationToken);
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>> DeleteAsync(
+    private static Task<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>> DeleteAsync(
         int taskId, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)
-    {
-        var userId = user.UserId();
-        for (var attempt = 1; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            var task = await db.Tasks.SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-            if (task is null) return TaskNotFound(taskId);
-            if (!IfMatchAllows(ifMatch, task)) return Stale(taskId);
-
-            db.Tasks.Remove(task);
-            db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
-                EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId), clock));
-            try
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken) =>
+        db.WithLockedTaskAsync<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>>(
+            taskId, user.UserId(), async task =>
             {
+                if (task is null) return TaskNotFound(taskId);
+                if (!IfMatchAllows(ifMatch, task)) return Stale(taskId);
+
+                db.Tasks.Remove(task);
+                db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
+                    EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId), clock));
                 await db.SaveChangesAsync(cancellationToken);
                 return TypedResults.NoContent();
-            }
-            catch (DbUpdateConcurrencyException) when (ifMatch is not null)
-            {
-                return Stale(taskId);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-            }
-        }
-    }
+            }, cancellationToken);
 
     /// <summary>
     /// History outlives the task (a deleted task still has one), so ownership is decided by the audit trail
@@ -333,21 +303,22 @@ public static class TaskEndpoints
         return TypedResults.Ok(await db.Tasks
             .Where(t => t.UserId == userId && t.Category != null)
             .GroupBy(t => t.Category!)
+            .OrderBy(g => g.Key)
             .Select(g => new CategoryCount(g.Key, g.Count()))
-            .OrderBy(c => c.Category)
             .ToListAsync(cancellationToken));
     }
 
     private static async Task<Ok<List<TagCount>>> TagsAsync(ClaimsPrincipal user, ApiDbContext db, CancellationToken cancellationToken)
     {
         var userId = user.UserId();
-        return TypedResults.Ok(await db.Tasks
-            .Where(t => t.UserId == userId)
-            .SelectMany(t => t.Tags)
-            .GroupBy(tag => tag)
-            .Select(g => new TagCount(g.Key, g.Count()))
-            .OrderBy(t => t.Tag)
-            .ToListAsync(cancellationToken));
+        // unnest() in SQL: EF cannot group the elements of an array column.
+        return TypedResults.Ok(await db.Database.SqlQuery<TagCount>($"""
+            SELECT tag, count(*)::int AS count
+            FROM tasks, unnest(tags) AS tag
+            WHERE user_id = {userId}
+            GROUP BY tag
+            ORDER BY tag
+            """).ToListAsync(cancellationToken));
     }
 
     /// <summary>No If-Match: last write wins. Otherwise one of the listed tags (or *) must be the current version.</summary>

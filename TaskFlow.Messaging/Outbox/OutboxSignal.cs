@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace TaskFlow.Messaging.Outbox;
 
@@ -19,21 +22,35 @@ public sealed class OutboxSignal
 }
 
 /// <summary>
-/// Notifies the relay after a SaveChanges that left unpublished outbox rows behind (stateless, so one instance
-/// serves every pooled context). Inside an explicit transaction the rows are not visible yet; the relay's poll
-/// picks those up after commit. A spurious wake-up costs one empty query.
+/// Wakes the relay once outbox rows are committed: right after SaveChanges, or, inside an explicit transaction,
+/// after that transaction commits (before then the relay could not see them). Stateless per context, so one
+/// instance serves every pooled context; a spurious wake-up costs one empty query.
 /// </summary>
-public sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor
+public sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    private readonly ConditionalWeakTable<DbTransaction, object> _transactionsWithOutboxRows = [];
+
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
         var context = eventData.Context;
-        if (context is not null
-            && context.Database.CurrentTransaction is null
-            && context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.Entity.PublishedAt is null))
+        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.Entity.PublishedAt is null))
         {
-            signal.Notify();
+            if (context.Database.CurrentTransaction?.GetDbTransaction() is { } transaction)
+                _transactionsWithOutboxRows.AddOrUpdate(transaction, this);
+            else
+                signal.Notify();
         }
         return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (_transactionsWithOutboxRows.Remove(transaction)) signal.Notify();
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (_transactionsWithOutboxRows.Remove(transaction)) signal.Notify();
     }
 }
