@@ -27,6 +27,7 @@ builder.Services.AddIdentityApiEndpoints<IdentityUser>().AddEntityFrameworkStore
 // Keys in the database: bearer tokens survive restarts and are valid on every Api replica.
 builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetApplicationName("TaskFlow.Api");
 
+builder.Services.AddScoped<TaskService>();
 builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
 

@@ -1,22 +1,11 @@
 using System.Security.Claims;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
-using TaskFlow.Api.Data;
-using TaskFlow.Messaging;
-using TaskFlow.Messaging.Events;
-using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Api.Tasks;
 
-/// <summary>
-/// Tasks owned by the signed-in user. Every write stores its event in the outbox in the same transaction;
-/// another user's task is indistinguishable from a missing one (404).
-/// </summary>
+/// <summary>The REST face of <see cref="TaskService"/>: routes, OpenAPI descriptions, and outcomes as HTTP answers.</summary>
 public static class TaskEndpoints
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -76,269 +65,122 @@ public static class TaskEndpoints
             .WithTags("Tasks")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimits.PerUserPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.MapGet("/categories", CategoriesAsync).WithName("ListCategories").WithSummary("Your categories with task counts");
-        group.MapGet("/tags", TagsAsync).WithName("ListTags").WithSummary("Your tags with task counts");
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/categories", async Task<Ok<List<CategoryCount>>> (ClaimsPrincipal user, TaskService tasks, CancellationToken ct) =>
+                TypedResults.Ok(await tasks.CategoriesAsync(user.UserId(), ct)))
+            .WithName("ListCategories").WithSummary("Your categories with task counts");
+        group.MapGet("/tags", async Task<Ok<List<TagCount>>> (ClaimsPrincipal user, TaskService tasks, CancellationToken ct) =>
+                TypedResults.Ok(await tasks.TagsAsync(user.UserId(), ct)))
+            .WithName("ListTags").WithSummary("Your tags with task counts");
         return group;
     }
 
     private static async Task<Results<Created<TaskResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext http, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        HttpContext http, ClaimsPrincipal user, TaskService tasks,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var input = await TaskInput.ReadAsync(http.Request, requireTitle: true, cancellationToken);
         if (idempotencyKey is { Length: 0 or > IdempotencyRecord.KeyMaxLength })
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 [IdempotencyKeyHeader] = [$"The {IdempotencyKeyHeader} header must be 1-{IdempotencyRecord.KeyMaxLength} characters."],
             });
-        input.DueDateAgreesWithDueAt(input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors);
 
-        var userId = user.UserId();
-        var requestHash = IdempotencyRecord.Hash(input.RawBody);
-        if (idempotencyKey is not null
-            && await IdempotencyRecord.FindAsync(db, userId, idempotencyKey, clock.GetUtcNow(), cancellationToken) is { } earlier)
+        var input = await TaskInput.ReadAsync(http.Request, requireTitle: true, cancellationToken);
+        var result = await tasks.CreateAsync(user.UserId(), input, idempotencyKey, cancellationToken);
+        switch (result.Outcome)
         {
-            return Replay(http, earlier, requestHash);
+            case TaskOutcome.Created when result.Task is { } task:
+                http.Response.Headers.ETag = task.ETag();
+                return TypedResults.Created($"/api/tasks/{task.Id}", task.ToResponse());
+            case TaskOutcome.Replayed when result.Earlier is { } earlier:
+                http.Response.Headers.Location = $"/api/tasks/{earlier.TaskId}";
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Text(earlier.ResponseBody, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
+            case TaskOutcome.IdempotencyKeyReused:
+                return TypedResults.Problem(
+                    $"This {IdempotencyKeyHeader} was already used with a different body; use a new key for a new task.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
+            default:
+                return TypedResults.ValidationProblem(result.Errors!);
         }
-
-        var now = clock.GetUtcNow().ToDatabasePrecision();
-        var task = new TaskItem
-        {
-            Id = await db.NextTaskIdAsync(cancellationToken),
-            UserId = userId,
-            Title = input.Title.Value,
-            Description = input.Description.GetValueOr(null),
-            Priority = input.Priority.GetValueOr(TaskPriority.Medium),
-            Category = input.Category.GetValueOr(null),
-            Tags = input.Tags.GetValueOr([]),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        task.SetDue(input.DueAt.GetValueOr(null), input.DueDate.GetValueOr(null), input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
-        task.SetStatus(input.Status.GetValueOr(TaskItemStatus.Pending), now);
-
-        db.Tasks.Add(task);
-        db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Created, task.ToCreatedData(), clock));
-        var response = task.ToResponse();
-        if (idempotencyKey is not null)
-        {
-            db.IdempotencyRecords.Add(new IdempotencyRecord
-            {
-                UserId = userId,
-                Key = idempotencyKey,
-                RequestHash = requestHash,
-                TaskId = task.Id,
-                ResponseBody = JsonSerializer.Serialize(response, json.Value.SerializerOptions),
-                CreatedAt = now,
-            });
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException) when (idempotencyKey is not null)
-        {
-            // The same key raced in from another request and won: answer as its replay.
-            db.ChangeTracker.Clear();
-            var winner = await IdempotencyRecord.FindAsync(db, userId, idempotencyKey, clock.GetUtcNow(), cancellationToken);
-            if (winner is null) throw;
-            return Replay(http, winner, requestHash);
-        }
-
-        http.Response.Headers.ETag = task.ETag();
-        return TypedResults.Created($"/api/tasks/{task.Id}", response);
-    }
-
-    private static Results<Created<TaskResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult> Replay(
-        HttpContext http, IdempotencyRecord earlier, byte[] requestHash)
-    {
-        if (!earlier.RequestHash.AsSpan().SequenceEqual(requestHash))
-            return TypedResults.Problem(
-                $"This {IdempotencyKeyHeader} was already used with a different body; use a new key for a new task.",
-                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
-        http.Response.Headers.Location = $"/api/tasks/{earlier.TaskId}";
-        http.Response.Headers["Idempotent-Replayed"] = "true";
-        return TypedResults.Text(earlier.ResponseBody, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
     }
 
     private static async Task<Results<Ok<TaskListResponse>, ValidationProblem>> ListAsync(
-        [AsParameters] TaskQueryParameters parameters, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        [AsParameters] TaskQueryParameters parameters, ClaimsPrincipal user, TaskService tasks, CancellationToken cancellationToken)
     {
         var query = TaskQuery.Parse(parameters);
         if (!query.IsValid) return TypedResults.ValidationProblem(query.Errors);
-
-        var userId = user.UserId();
-        var page = await query.Apply(db.Tasks.AsNoTracking().Where(t => t.UserId == userId), clock.GetUtcNow()).ToListAsync(cancellationToken);
-        var hasMore = page.Count > query.Limit;
-        if (hasMore) page.RemoveAt(page.Count - 1);
-        return TypedResults.Ok(new TaskListResponse(
-            page.Select(t => t.ToResponse()).ToList(),
-            hasMore ? query.NextCursor(page[^1]) : null));
+        var page = await tasks.ListAsync(user.UserId(), query, cancellationToken);
+        return TypedResults.Ok(new TaskListResponse(page.Items.Select(t => t.ToResponse()).ToList(), page.NextCursor));
     }
 
-    private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>>> GetAsync(
-        int taskId, HttpContext http, ClaimsPrincipal user, ApiDbContext db, CancellationToken cancellationToken)
-    {
-        var userId = user.UserId();
-        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-        if (task is null) return TaskNotFound(taskId);
-        http.Response.Headers.ETag = task.ETag();
-        return TypedResults.Ok(task.ToResponse());
-    }
+    private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        int taskId, HttpContext http, ClaimsPrincipal user, TaskService tasks, CancellationToken cancellationToken) =>
+        ToHttp(await tasks.GetAsync(user.UserId(), taskId, cancellationToken), taskId, http);
 
     private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        int taskId, HttpContext http, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock,
+        int taskId, HttpContext http, ClaimsPrincipal user, TaskService tasks,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)
     {
         var input = await TaskInput.ReadAsync(http.Request, requireTitle: false, cancellationToken);
-        if (!input.IsValid) return TypedResults.ValidationProblem(input.Errors);
-
-        return await ChangeAsync(taskId, http, user, db, clock, ifMatch, (task, now) =>
-            input.DueDateAgreesWithDueAt(input.TimeZone.GetValueOr(task.TimeZone))
-                ? TaskChanges.Apply(task, input, now)
-                : null,
-            () => TypedResults.ValidationProblem(input.Errors), cancellationToken);
+        return ToHttp(await tasks.UpdateAsync(user.UserId(), taskId, input, ifMatch, cancellationToken), taskId, http);
     }
 
-    private static Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
-        int taskId, HttpContext http, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock,
+    private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
+        int taskId, HttpContext http, ClaimsPrincipal user, TaskService tasks,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(taskId, TaskItemStatus.Completed, http, user, db, clock, ifMatch, cancellationToken);
+        ToHttp(await tasks.CompleteAsync(user.UserId(), taskId, ifMatch, cancellationToken), taskId, http);
 
-    private static Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ReopenAsync(
-        int taskId, HttpContext http, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock,
+    private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ReopenAsync(
+        int taskId, HttpContext http, ClaimsPrincipal user, TaskService tasks,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(taskId, TaskItemStatus.Pending, http, user, db, clock, ifMatch, cancellationToken);
+        ToHttp(await tasks.ReopenAsync(user.UserId(), taskId, ifMatch, cancellationToken), taskId, http);
 
-    private static Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
-        int taskId, TaskItemStatus status, HttpContext http, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock,
-        string? ifMatch, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>> DeleteAsync(
+        int taskId, ClaimsPrincipal user, TaskService tasks,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken) =>
+        (await tasks.DeleteAsync(user.UserId(), taskId, ifMatch, cancellationToken)).Outcome switch
+        {
+            TaskOutcome.Deleted => TypedResults.NoContent(),
+            TaskOutcome.Stale => Stale(taskId),
+            _ => TaskNotFound(taskId),
+        };
+
+    private static async Task<Results<Ok<IReadOnlyList<TaskHistoryEntry>>, NotFound<ProblemDetails>, ProblemHttpResult>> HistoryAsync(
+        int taskId, ClaimsPrincipal user, TaskService tasks, CancellationToken cancellationToken)
     {
-        var input = TaskInput.ForStatus(status);
-        return ChangeAsync(taskId, http, user, db, clock, ifMatch, (task, now) =>
-            // Reopening a task that is not completed leaves it as it is.
-            status == TaskItemStatus.Pending && task.Status != TaskItemStatus.Completed ? [] : TaskChanges.Apply(task, input, now),
-            () => TypedResults.ValidationProblem(input.Errors), cancellationToken);
+        var (outcome, history) = await tasks.HistoryAsync(user.UserId(), taskId, cancellationToken);
+        return outcome switch
+        {
+            TaskOutcome.Ok => TypedResults.Ok(history),
+            TaskOutcome.Unavailable => TypedResults.Problem("The audit history is unavailable right now; try again shortly.",
+                statusCode: StatusCodes.Status503ServiceUnavailable),
+            _ => TaskNotFound(taskId),
+        };
     }
 
-    /// <summary>
-    /// Applies <paramref name="change"/> to the caller's task and saves it with its <c>task.updated</c> event.
-    /// <paramref name="change"/> returns the changed fields, or null when the body turned out invalid for this task
-    /// (then <paramref name="invalid"/> answers). The row is locked while it changes, so concurrent writers queue up:
-    /// without If-Match the last write wins, and every event's "old" values are the ones its change really replaced.
-    /// </summary>
-    private static Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
-        int taskId, HttpContext http, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock, string? ifMatch,
-        Func<TaskItem, DateTimeOffset, Dictionary<string, FieldChange>?> change, Func<ValidationProblem> invalid,
-        CancellationToken cancellationToken) =>
-        db.WithLockedTaskAsync<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>>(
-            taskId, user.UserId(), async task =>
-            {
-                if (task is null) return TaskNotFound(taskId);
-                if (!IfMatchAllows(ifMatch, task)) return Stale(taskId);
-
-                var now = clock.GetUtcNow().ToDatabasePrecision();
-                var changes = change(task, now);
-                if (changes is null) return invalid();
-                if (changes.Count > 0)
-                {
-                    task.UpdatedAt = now;
-                    db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
-                        EventEnvelope.Create(TaskEventTypes.Updated, new TaskUpdatedData(task.Id, task.UserId, changes), clock));
-                    await db.SaveChangesAsync(cancellationToken);
-                }
+    /// <summary>A single-task answer: the task with its ETag, or why not (404, 412, 400).</summary>
+    private static Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult> ToHttp(
+        TaskResult result, int taskId, HttpContext http)
+    {
+        switch (result.Outcome)
+        {
+            case TaskOutcome.Ok when result.Task is { } task:
                 http.Response.Headers.ETag = task.ETag();
                 return TypedResults.Ok(task.ToResponse());
-            }, cancellationToken);
-
-    private static Task<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>> DeleteAsync(
-        int taskId, ClaimsPrincipal user, ApiDbContext db, TimeProvider clock,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken) =>
-        db.WithLockedTaskAsync<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>>(
-            taskId, user.UserId(), async task =>
-            {
-                if (task is null) return TaskNotFound(taskId);
-                if (!IfMatchAllows(ifMatch, task)) return Stale(taskId);
-
-                db.Tasks.Remove(task);
-                db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
-                    EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId), clock));
-                await db.SaveChangesAsync(cancellationToken);
-                return TypedResults.NoContent();
-            }, cancellationToken);
-
-    /// <summary>
-    /// History outlives the task (a deleted task still has one), so ownership is decided by the audit trail
-    /// itself: it only returns events carrying this user's id. A task with no recorded events yet is still
-    /// the owner's while it exists here.
-    /// </summary>
-    private static async Task<Results<Ok<IReadOnlyList<TaskHistoryEntry>>, NotFound<ProblemDetails>, ProblemHttpResult>> HistoryAsync(
-        int taskId, ClaimsPrincipal user, ApiDbContext db, WorkersHistoryClient workers, ILogger<WorkersHistoryClient> logger,
-        CancellationToken cancellationToken)
-    {
-        var userId = user.UserId();
-        IReadOnlyList<TaskHistoryEntry> history;
-        try
-        {
-            history = await workers.GetHistoryAsync(taskId, userId, cancellationToken);
+            case TaskOutcome.Invalid:
+                return TypedResults.ValidationProblem(result.Errors!);
+            case TaskOutcome.Stale:
+                return Stale(taskId);
+            default:
+                return TaskNotFound(taskId);
         }
-        catch (HttpRequestException exception)
-        {
-            logger.LogWarning(exception, "The Workers' audit service did not answer for task {TaskId}.", taskId);
-            return TypedResults.Problem("The audit history is unavailable right now; try again shortly.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        if (history.Count > 0) return TypedResults.Ok(history);
-
-        var exists = await db.Tasks.AnyAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-        return exists ? TypedResults.Ok(history) : TaskNotFound(taskId);
-    }
-
-    private static async Task<Ok<List<CategoryCount>>> CategoriesAsync(ClaimsPrincipal user, ApiDbContext db, CancellationToken cancellationToken)
-    {
-        var userId = user.UserId();
-        return TypedResults.Ok(await db.Tasks
-            .Where(t => t.UserId == userId && t.Category != null)
-            .GroupBy(t => t.Category!)
-            .OrderBy(g => g.Key)
-            .Select(g => new CategoryCount(g.Key, g.Count()))
-            .ToListAsync(cancellationToken));
-    }
-
-    private static async Task<Ok<List<TagCount>>> TagsAsync(ClaimsPrincipal user, ApiDbContext db, CancellationToken cancellationToken)
-    {
-        var userId = user.UserId();
-        // unnest() in SQL: EF cannot group the elements of an array column.
-        return TypedResults.Ok(await db.Database.SqlQuery<TagCount>($"""
-            SELECT tag, count(*)::int AS count
-            FROM tasks, unnest(tags) AS tag
-            WHERE user_id = {userId}
-            GROUP BY tag
-            ORDER BY tag
-            """).ToListAsync(cancellationToken));
-    }
-
-    /// <summary>No If-Match: last write wins. Otherwise one of the listed tags (or *) must be the current version.</summary>
-    private static bool IfMatchAllows(string? ifMatch, TaskItem task)
-    {
-        if (ifMatch is null) return true;
-        if (!EntityTagHeaderValue.TryParseList(ifMatch.Split(','), out var tags)) return false;
-        var current = new EntityTagHeaderValue(task.ETag());
-        return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: true));
     }
 
     private static ProblemHttpResult Stale(int taskId) =>
         TypedResults.Problem($"Task {taskId} changed since you read it (If-Match no longer matches its ETag); read it again and retry.",
             statusCode: StatusCodes.Status412PreconditionFailed, title: "Task changed meanwhile");
-
-    /// <summary>Postgres keeps microseconds; rounding first makes a response equal what a later read returns.</summary>
-    private static DateTimeOffset ToDatabasePrecision(this DateTimeOffset value) =>
-        value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
-
-    private static string TaskKey(TaskItem task) => task.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static NotFound<ProblemDetails> TaskNotFound(int taskId) =>
         TypedResults.NotFound(new ProblemDetails
@@ -348,7 +190,7 @@ public static class TaskEndpoints
             Status = StatusCodes.Status404NotFound,
         });
 
-    private static string UserId(this ClaimsPrincipal user) =>
+    public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier)
         ?? throw new InvalidOperationException("An authenticated request carries no user id.");
 }

@@ -40,15 +40,19 @@ public sealed class TaskInput
     /// </summary>
     public static async Task<TaskInput> ReadAsync(HttpRequest request, bool requireTitle, CancellationToken cancellationToken)
     {
-        var input = new TaskInput();
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        input.RawBody = buffer.ToArray();
+        return Parse(buffer.ToArray(), requireTitle);
+    }
 
+    /// <summary>Reads a body given as JSON bytes (an HTTP body, or the arguments of an MCP tool call).</summary>
+    public static TaskInput Parse(byte[] json, bool requireTitle)
+    {
+        var input = new TaskInput { RawBody = json };
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(input.RawBody);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException exception)
         {

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,17 +10,17 @@ namespace TaskFlow.Api.Tasks;
 
 /// <summary>The query string of <c>GET /api/tasks</c>, as documented in OpenAPI (values are checked by <see cref="TaskQuery"/>).</summary>
 public sealed record TaskQueryParameters(
-    [property: Description("pending | in_progress | completed")] string? Status,
-    [property: Description("low | medium | high")] string? Priority,
-    [property: Description("Exact category, case-insensitive.")] string? Category,
-    [property: Description("Repeatable; a task must carry every tag given (case-insensitive).")] string[]? Tag,
-    [property: Description("Case-insensitive text to find in title or description.")] string? Q,
-    [property: Description("Due strictly before this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")] string? Due_before,
-    [property: Description("Due at or after this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")] string? Due_after,
-    [property: Description("true: not completed and past due; false: the rest.")] string? Overdue,
-    [property: Description("due | priority | title | created | updated; prefix - for descending. Default: created. Ties go by task id.")] string? Sort,
-    [property: Description("Page size, 1-200; default 50.")] string? Limit,
-    [property: Description("next_cursor of the previous page.")] string? Cursor);
+    [property: Description("pending | in_progress | completed")][FromQuery(Name = "status")] string? Status,
+    [property: Description("low | medium | high")][FromQuery(Name = "priority")] string? Priority,
+    [property: Description("Exact category, case-insensitive.")][FromQuery(Name = "category")] string? Category,
+    [property: Description("Repeatable; a task must carry every tag given (case-insensitive).")][FromQuery(Name = "tag")] string[]? Tag,
+    [property: Description("Case-insensitive text to find in title or description.")][FromQuery(Name = "q")] string? Q,
+    [property: Description("Due strictly before this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")][FromQuery(Name = "due_before")] string? Due_before,
+    [property: Description("Due at or after this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")][FromQuery(Name = "due_after")] string? Due_after,
+    [property: Description("true: not completed and past due; false: the rest.")][FromQuery(Name = "overdue")] string? Overdue,
+    [property: Description("due | priority | title | created | updated; prefix - for descending. Default: created. Ties go by task id.")][FromQuery(Name = "sort")] string? Sort,
+    [property: Description("Page size, 1-200; default 50.")][FromQuery(Name = "limit")] string? Limit,
+    [property: Description("next_cursor of the previous page.")][FromQuery(Name = "cursor")] string? Cursor);
 
 /// <summary>
 /// Filters, sorts and pages a user's tasks with keyset paging: each page continues strictly after the last

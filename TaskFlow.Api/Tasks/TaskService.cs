@@ -1,0 +1,227 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using TaskFlow.Api.Data;
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Outbox;
+
+namespace TaskFlow.Api.Tasks;
+
+public enum TaskOutcome { Ok, Created, Replayed, Deleted, NotFound, Invalid, Stale, IdempotencyKeyReused, Unavailable }
+
+/// <summary>What a task operation came to; REST and MCP each turn it into their own kind of answer.</summary>
+public sealed record TaskResult(TaskOutcome Outcome, TaskItem? Task = null, IDictionary<string, string[]>? Errors = null)
+{
+    /// <summary>For <see cref="TaskOutcome.Replayed"/>: the first answer to this idempotency key.</summary>
+    public IdempotencyRecord? Earlier { get; init; }
+
+    public static readonly TaskResult NotFound = new(TaskOutcome.NotFound);
+    public static readonly TaskResult Stale = new(TaskOutcome.Stale);
+    public static TaskResult Invalid(IDictionary<string, string[]> errors) => new(TaskOutcome.Invalid, Errors: errors);
+}
+
+public sealed record TaskPage(IReadOnlyList<TaskItem> Items, string? NextCursor);
+
+/// <summary>
+/// The task use cases, shared by the REST endpoints and the MCP tools so both validate alike and emit the same
+/// events. Every write stores its event in the outbox in the same transaction; another user's task is
+/// indistinguishable from a missing one.
+/// </summary>
+public sealed class TaskService(
+    ApiDbContext db,
+    TimeProvider clock,
+    WorkersHistoryClient workers,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ILogger<TaskService> logger)
+{
+    public async Task<TaskResult> CreateAsync(string userId, TaskInput input, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        input.DueDateAgreesWithDueAt(input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
+        if (!input.IsValid) return TaskResult.Invalid(input.Errors);
+
+        var requestHash = IdempotencyRecord.Hash(input.RawBody);
+        if (idempotencyKey is not null
+            && await IdempotencyRecord.FindAsync(db, userId, idempotencyKey, clock.GetUtcNow(), cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, requestHash);
+        }
+
+        var now = Now();
+        var task = new TaskItem
+        {
+            Id = await db.NextTaskIdAsync(cancellationToken),
+            UserId = userId,
+            Title = input.Title.Value,
+            Description = input.Description.GetValueOr(null),
+            Priority = input.Priority.GetValueOr(TaskPriority.Medium),
+            Category = input.Category.GetValueOr(null),
+            Tags = input.Tags.GetValueOr([]),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        task.SetDue(input.DueAt.GetValueOr(null), input.DueDate.GetValueOr(null), input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
+        task.SetStatus(input.Status.GetValueOr(TaskItemStatus.Pending), now);
+
+        db.Tasks.Add(task);
+        db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Created, task.ToCreatedData(), clock));
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                UserId = userId,
+                Key = idempotencyKey,
+                RequestHash = requestHash,
+                TaskId = task.Id,
+                ResponseBody = JsonSerializer.Serialize(task.ToResponse(), json.Value.SerializerOptions),
+                CreatedAt = now,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // The same key raced in from another request and won: answer as its replay.
+            db.ChangeTracker.Clear();
+            var winner = await IdempotencyRecord.FindAsync(db, userId, idempotencyKey, clock.GetUtcNow(), cancellationToken);
+            if (winner is null) throw;
+            return Replay(winner, requestHash);
+        }
+        return new TaskResult(TaskOutcome.Created, task);
+    }
+
+    public async Task<TaskResult> GetAsync(string userId, int taskId, CancellationToken cancellationToken)
+    {
+        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
+        return task is null ? TaskResult.NotFound : new TaskResult(TaskOutcome.Ok, task);
+    }
+
+    public async Task<TaskPage> ListAsync(string userId, TaskQuery query, CancellationToken cancellationToken)
+    {
+        var page = await query.Apply(db.Tasks.AsNoTracking().Where(t => t.UserId == userId), clock.GetUtcNow()).ToListAsync(cancellationToken);
+        var hasMore = page.Count > query.Limit;
+        if (hasMore) page.RemoveAt(page.Count - 1);
+        return new TaskPage(page, hasMore ? query.NextCursor(page[^1]) : null);
+    }
+
+    public Task<TaskResult> UpdateAsync(string userId, int taskId, TaskInput input, string? ifMatch, CancellationToken cancellationToken) =>
+        input.IsValid
+            ? ChangeAsync(userId, taskId, ifMatch, input, appliesTo: _ => true, cancellationToken)
+            : Task.FromResult(TaskResult.Invalid(input.Errors));
+
+    public Task<TaskResult> CompleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, taskId, ifMatch, TaskInput.ForStatus(TaskItemStatus.Completed), appliesTo: _ => true, cancellationToken);
+
+    /// <summary>Back to pending; a task that is not completed stays as it is.</summary>
+    public Task<TaskResult> ReopenAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, taskId, ifMatch, TaskInput.ForStatus(TaskItemStatus.Pending),
+            appliesTo: task => task.Status == TaskItemStatus.Completed, cancellationToken);
+
+    public Task<TaskResult> DeleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
+        db.WithLockedTaskAsync(taskId, userId, async task =>
+        {
+            if (task is null) return TaskResult.NotFound;
+            if (!IfMatchAllows(ifMatch, task)) return TaskResult.Stale;
+
+            db.Tasks.Remove(task);
+            db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
+                EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId), clock));
+            await db.SaveChangesAsync(cancellationToken);
+            return new TaskResult(TaskOutcome.Deleted, task);
+        }, cancellationToken);
+
+    /// <summary>
+    /// History outlives the task (a deleted task still has one), so ownership is decided by the audit trail
+    /// itself: it only returns events carrying this user's id. A task with no recorded events yet is still
+    /// the owner's while it exists here.
+    /// </summary>
+    public async Task<(TaskOutcome Outcome, IReadOnlyList<TaskHistoryEntry> History)> HistoryAsync(
+        string userId, int taskId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TaskHistoryEntry> history;
+        try
+        {
+            history = await workers.GetHistoryAsync(taskId, userId, cancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            logger.LogWarning(exception, "The Workers' audit service did not answer for task {TaskId}.", taskId);
+            return (TaskOutcome.Unavailable, []);
+        }
+        if (history.Count > 0) return (TaskOutcome.Ok, history);
+
+        var exists = await db.Tasks.AnyAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
+        return (exists ? TaskOutcome.Ok : TaskOutcome.NotFound, history);
+    }
+
+    public Task<List<CategoryCount>> CategoriesAsync(string userId, CancellationToken cancellationToken) =>
+        db.Tasks
+            .Where(t => t.UserId == userId && t.Category != null)
+            .GroupBy(t => t.Category!)
+            .OrderBy(g => g.Key)
+            .Select(g => new CategoryCount(g.Key, g.Count()))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>unnest() in SQL: EF cannot group the elements of an array column.</summary>
+    public Task<List<TagCount>> TagsAsync(string userId, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<TagCount>($"""
+            SELECT tag, count(*)::int AS count
+            FROM tasks, unnest(tags) AS tag
+            WHERE user_id = {userId}
+            GROUP BY tag
+            ORDER BY tag
+            """).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="input"/> to the user's task (when <paramref name="appliesTo"/> it) and saves it with its
+    /// <c>task.updated</c> event; nothing changed means no event. The row is locked while it changes, so concurrent
+    /// writers queue up: without If-Match the last write wins, and every event's "old" values are the ones its change
+    /// really replaced.
+    /// </summary>
+    private Task<TaskResult> ChangeAsync(
+        string userId, int taskId, string? ifMatch, TaskInput input, Func<TaskItem, bool> appliesTo, CancellationToken cancellationToken) =>
+        db.WithLockedTaskAsync(taskId, userId, async task =>
+        {
+            if (task is null) return TaskResult.NotFound;
+            if (!IfMatchAllows(ifMatch, task)) return TaskResult.Stale;
+            if (!input.DueDateAgreesWithDueAt(input.TimeZone.GetValueOr(task.TimeZone))) return TaskResult.Invalid(input.Errors);
+
+            var now = Now();
+            var changes = appliesTo(task) ? TaskChanges.Apply(task, input, now) : [];
+            if (changes.Count > 0)
+            {
+                task.UpdatedAt = now;
+                db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
+                    EventEnvelope.Create(TaskEventTypes.Updated, new TaskUpdatedData(task.Id, task.UserId, changes), clock));
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return new TaskResult(TaskOutcome.Ok, task);
+        }, cancellationToken);
+
+    private static TaskResult Replay(IdempotencyRecord earlier, byte[] requestHash) =>
+        earlier.RequestHash.AsSpan().SequenceEqual(requestHash)
+            ? new TaskResult(TaskOutcome.Replayed) { Earlier = earlier }
+            : new TaskResult(TaskOutcome.IdempotencyKeyReused);
+
+    /// <summary>No If-Match: last write wins. Otherwise one of the listed tags (or *) must be the current version.</summary>
+    private static bool IfMatchAllows(string? ifMatch, TaskItem task)
+    {
+        if (ifMatch is null) return true;
+        if (!EntityTagHeaderValue.TryParseList(ifMatch.Split(','), out var tags)) return false;
+        var current = new EntityTagHeaderValue(task.ETag());
+        return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: true));
+    }
+
+    /// <summary>Postgres keeps microseconds; rounding first makes a response equal what a later read returns.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+
+    private static string TaskKey(TaskItem task) => task.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
