@@ -1,6 +1,9 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +44,45 @@ public sealed class TaskFlowApp : IAsyncLifetime
 
     public HttpClient CreateApiClient() => App.CreateHttpClient("api");
 
+    /// <summary>The secret the AppHost generated for service-to-service calls (and hands to Dapr sidecars as their app token).</summary>
+    public async Task<string> InternalApiKeyAsync()
+    {
+        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "internal-api-key");
+        return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException("internal-api-key has no value.");
+    }
+
+    /// <summary>The task's events on task-events as a plain Kafka client reads them, in partition order.</summary>
+    public List<BrokerMessage> ReadTaskEvents(int taskId, int expected, TimeSpan timeout)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = KafkaBootstrap }).Build();
+        var partitions = admin.GetMetadata("task-events", TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = KafkaBootstrap,
+            GroupId = "tests-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 10,
+        }).Build();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset("task-events", p.PartitionId, Offset.Beginning)));
+
+        var found = new List<BrokerMessage>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (found.Count < expected && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result?.Message is null) continue;
+            var json = JsonNode.Parse(result.Message.Value)!.AsObject();
+            if (json["data"]?["task_id"]?.GetValue<int>() != taskId) continue;
+            var headers = result.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
+            found.Add(new BrokerMessage(result.Message.Key, headers, json, result.Partition.Value, result.Offset.Value));
+        }
+        consumer.Close();
+        Assert.True(found.Count == expected, $"found {found.Count} of {expected} events for task {taskId} on task-events");
+        return found;
+    }
+
     public async Task<TaskFlowUser> SignUpAsync()
     {
         var user = new TaskFlowUser(CreateApiClient(), $"user-{Guid.NewGuid():N}@example.test", "Correct-Horse-9");
@@ -61,6 +103,9 @@ public sealed class TaskFlowApp : IAsyncLifetime
         catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>One record of task-events: key, headers, the envelope, and where it sits.</summary>
+public sealed record BrokerMessage(string Key, Dictionary<string, string> Headers, JsonObject Json, int Partition, long Offset);
 
 [CollectionDefinition(Name)]
 public sealed class TaskFlowAppCollection : ICollectionFixture<TaskFlowApp>
