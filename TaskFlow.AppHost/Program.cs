@@ -16,13 +16,17 @@ var auditdb = postgres.AddDatabase("auditdb");
 var internalApiKey = builder.AddParameter("internal-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 var messagingTransport = builder.Configuration["Messaging:Transport"] ?? "kafka";
 
+// Placement and a daprd sidecar per service when daprd is on this machine or Dapr:Enabled=true (see dapr/README.md).
+var dapr = builder.AddDapr(infrastructure, kafka, redis, appToken: internalApiKey);
+
 var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithHttpEndpointNamedHttp()
     .WithKafka(kafka)
     .WithReference(redis).WaitFor(redis)
     .WithReference(auditdb).WaitFor(auditdb)
     .WithEnvironment("Internal__ApiKey", internalApiKey)
-    .WithEnvironment("Messaging__Transport", messagingTransport);
+    .WithEnvironment("Messaging__Transport", messagingTransport)
+    .WithDaprSidecar(dapr);
 
 builder.AddProject<Projects.TaskFlow_Api>("api")
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
@@ -31,6 +35,8 @@ builder.AddProject<Projects.TaskFlow_Api>("api")
     .WithReference(tasksdb).WaitFor(tasksdb)
     .WithReference(workers.GetEndpoint("http"))
     .WithEnvironment("Internal__ApiKey", internalApiKey)
-    .WithEnvironment("Messaging__Transport", messagingTransport);
+    .WithEnvironment("Messaging__Transport", messagingTransport)
+    // 3500 as in the seed.
+    .WithDaprSidecar(dapr, httpPort: 3500);
 
 builder.Build().Run();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Messaging.Consuming;
+using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Kafka;
 using TaskFlow.Messaging.Outbox;
 
@@ -12,8 +13,10 @@ namespace TaskFlow.Messaging;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// Kafka for this service: the bootstrap list from <c>ConnectionStrings:kafka</c>, one idempotent producer,
-    /// topic provisioning from the catalog at start, and a <c>kafka</c> health check that asks for metadata.
+    /// Kafka for this service: the bootstrap list from <c>ConnectionStrings:kafka</c>, topic provisioning from the
+    /// catalog at start, a <c>kafka</c> health check that asks for metadata, and the publisher of the configured
+    /// <see cref="MessagingTransport"/>: one idempotent producer, or the Dapr sidecar's <c>pubsub-kafka</c> component
+    /// on the same broker.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaMessaging(this IHostApplicationBuilder builder)
     {
@@ -27,19 +30,35 @@ public static class MessagingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KafkaClientFactory>();
         builder.Services.AddSingleton<KafkaEventPublisher>();
-        builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
+        if (MessagingTransport.IsDapr(builder.Configuration))
+        {
+            builder.Services.AddHttpClient(DaprSidecar.HttpClientName, http => http.BaseAddress = DaprSidecar.HttpAddress(builder.Configuration));
+            builder.Services.AddSingleton<IEventPublisher, DaprEventPublisher>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
+        }
         builder.Services.AddHostedService<TopicProvisioner>();
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
         return builder;
     }
 
-    /// <summary>Runs <typeparamref name="THandler"/> for every event on the registration's topic, as its own consumer group.</summary>
+    /// <summary>
+    /// Runs <typeparamref name="THandler"/> for every event on the registration's topic, as its own consumer group:
+    /// from a Kafka consumer, or (transport dapr) from the sidecar through <c>MapDaprSubscriptions()</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddEventConsumer<THandler>(this IHostApplicationBuilder builder, ConsumerRegistration registration)
         where THandler : class, IEventHandler
     {
         builder.Services.AddScoped<THandler>();
-        builder.Services.AddSingleton<IHostedService>(sp =>
-            ActivatorUtilities.CreateInstance<KafkaConsumerHost<THandler>>(sp, registration));
+        builder.Services.TryAddSingleton<EventDispatcher>();
+        builder.Services.AddSingleton(new EventSubscription(registration, typeof(THandler)));
+        if (!MessagingTransport.IsDapr(builder.Configuration))
+        {
+            builder.Services.AddSingleton<IHostedService>(sp =>
+                ActivatorUtilities.CreateInstance<KafkaConsumerHost<THandler>>(sp, registration));
+        }
         return builder;
     }
 

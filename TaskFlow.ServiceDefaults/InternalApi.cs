@@ -17,8 +17,11 @@ public static class InternalApi
     public const string KeyHeader = "X-TaskFlow-Internal-Key";
     public const string KeyConfigurationKey = "Internal:ApiKey";
 
-    /// <summary>Endpoints in this group answer only callers that present the internal key.</summary>
-    public static RouteGroupBuilder RequireInternalApiKey(this RouteGroupBuilder group)
+    /// <summary>
+    /// Endpoints in this group answer only callers that present the internal key, in <paramref name="header"/>
+    /// (a Dapr sidecar given the key as <c>APP_API_TOKEN</c> sends it as <c>dapr-api-token</c>).
+    /// </summary>
+    public static RouteGroupBuilder RequireInternalApiKey(this RouteGroupBuilder group, string header = KeyHeader)
     {
         group.AddEndpointFilter(async (context, next) =>
         {
@@ -26,10 +29,10 @@ public static class InternalApi
             if (string.IsNullOrEmpty(configured))
                 return Results.Problem("Internal:ApiKey is not configured on this service.", statusCode: StatusCodes.Status503ServiceUnavailable);
 
-            var presented = context.HttpContext.Request.Headers[KeyHeader].ToString();
+            var presented = context.HttpContext.Request.Headers[header].ToString();
             return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(configured))
                 ? await next(context)
-                : Results.Problem($"The {KeyHeader} header is missing or wrong.", statusCode: StatusCodes.Status401Unauthorized);
+                : Results.Problem($"The {header} header is missing or wrong.", statusCode: StatusCodes.Status401Unauthorized);
         });
         return group;
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
+using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Audit;
 using TaskFlow.Workers.Data;
@@ -27,5 +28,6 @@ await using (var scope = app.Services.CreateAsyncScope())
 app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints();
+app.MapDaprSubscriptions().RequireInternalApiKey(DaprSidecar.ApiTokenHeader);
 
 app.Run();

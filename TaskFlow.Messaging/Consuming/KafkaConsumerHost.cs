@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TaskFlow.Messaging.Events;
@@ -27,11 +26,12 @@ public sealed partial class KafkaConsumerHost<THandler>(
     ConsumerRegistration registration,
     KafkaClientFactory clients,
     KafkaEventPublisher deadLetters,
-    IEventDeduplicator deduplicator,
-    IServiceScopeFactory scopes,
+    EventDispatcher dispatcher,
     ILogger<KafkaConsumerHost<THandler>> logger) : BackgroundService
     where THandler : class, IEventHandler
 {
+    private readonly EventSubscription _subscription = new(registration, typeof(THandler));
+
     public const string ErrorHeader = "dlq_error";
     public const string ErrorTypeHeader = "dlq_error_type";
     public const string SourceTopicHeader = "dlq_source_topic";
@@ -81,10 +81,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
 
     private async Task ProcessAsync(ConsumeResult<string, byte[]> result, CancellationToken stoppingToken)
     {
-        using var activity = TraceHeaders.Source.StartActivity(
-            $"{result.Topic} process", ActivityKind.Consumer, TraceHeaders.Extract(result.Message.Headers));
-        activity?.SetTag("messaging.system", "kafka");
-        activity?.SetTag("messaging.destination.name", result.Topic);
+        using var activity = EventDispatcher.StartProcessActivity(result.Topic, "kafka", TraceHeaders.Extract(result.Message.Headers));
         activity?.SetTag("messaging.consumer.group.name", registration.ConsumerGroup);
         activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
 
@@ -109,16 +106,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
         {
             try
             {
-                if (await deduplicator.WasHandledAsync(registration.ConsumerGroup, envelope.EventId))
-                {
-                    LogDuplicate(logger, registration.ConsumerGroup, envelope.EventId);
-                    return;
-                }
-                await using (var scope = scopes.CreateAsyncScope())
-                {
-                    await scope.ServiceProvider.GetRequiredService<THandler>().HandleAsync(consumedEvent, stoppingToken);
-                }
-                await deduplicator.MarkHandledAsync(registration.ConsumerGroup, envelope.EventId);
+                await dispatcher.DispatchAsync(_subscription, consumedEvent, stoppingToken);
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -176,9 +164,6 @@ public sealed partial class KafkaConsumerHost<THandler>(
 
     [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup}: message at {Position} is not an event envelope ({Reason}); dead-lettering it.")]
     private static partial void LogMalformed(ILogger logger, string consumerGroup, string position, string reason);
-
-    [LoggerMessage(LogLevel.Debug, "Consumer group {ConsumerGroup} already handled event {EventId}; skipping the redelivery.")]
-    private static partial void LogDuplicate(ILogger logger, string consumerGroup, Guid eventId);
 
     [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup} failed on event {EventId} (attempt {Attempt}); retrying in {DelayMs} ms.")]
     private static partial void LogRetrying(ILogger logger, Exception exception, string consumerGroup, Guid eventId, int attempt, double delayMs);

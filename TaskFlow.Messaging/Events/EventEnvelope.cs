@@ -19,11 +19,14 @@ public static class EventEnvelope
     public static EventEnvelope<TData> Create<TData>(string eventType, TData data, TimeProvider clock) =>
         new(Guid.CreateVersion7(clock.GetUtcNow()), eventType, CurrentVersion, clock.GetUtcNow(), data);
 
-    /// <summary>Reads any envelope, leaving <c>data</c> for the handler to interpret.</summary>
+    /// <summary>
+    /// Reads any envelope, bare or inside a structured CloudEvent (as the Dapr transport carries it), leaving
+    /// <c>data</c> for the handler to interpret.
+    /// </summary>
     /// <exception cref="JsonException">The payload is not an envelope.</exception>
-    public static EventEnvelope<JsonElement> Parse(ReadOnlySpan<byte> utf8Json)
+    public static EventEnvelope<JsonElement> Parse(byte[] utf8Json)
     {
-        var envelope = JsonSerializer.Deserialize<EventEnvelope<JsonElement>>(utf8Json, EventJson.Options)
+        var envelope = JsonSerializer.Deserialize<EventEnvelope<JsonElement>>(CloudEvents.Unwrap(utf8Json), EventJson.Options)
             ?? throw new JsonException("The message is JSON null, not an event envelope.");
         if (envelope.EventId == Guid.Empty)
             throw new JsonException("The event has no event_id.");

@@ -26,10 +26,7 @@ public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
 
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        using var activity = TraceHeaders.Source.StartActivity($"{message.Topic} publish", ActivityKind.Producer);
-        activity?.SetTag("messaging.system", "kafka");
-        activity?.SetTag("messaging.destination.name", message.Topic);
-        activity?.SetTag("messaging.message.id", message.EventId);
+        using var activity = TraceHeaders.StartPublishActivity(message, "kafka");
 
         var headers = new Headers
         {

@@ -14,6 +14,16 @@ public static class TraceHeaders
 
     public static readonly ActivitySource Source = new("TaskFlow");
 
+    /// <summary>The producer span either transport opens per publish; its context travels with the message.</summary>
+    public static Activity? StartPublishActivity(OutgoingMessage message, string messagingSystem)
+    {
+        var activity = Source.StartActivity($"{message.Topic} publish", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", messagingSystem);
+        activity?.SetTag("messaging.destination.name", message.Topic);
+        activity?.SetTag("messaging.message.id", message.EventId);
+        return activity;
+    }
+
     public static void Inject(Activity? activity, Headers headers)
     {
         if (activity is null || activity.IdFormat != ActivityIdFormat.W3C) return;

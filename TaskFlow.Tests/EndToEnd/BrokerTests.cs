@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using Confluent.Kafka;
 
 namespace TaskFlow.Tests.EndToEnd;
 
@@ -16,10 +14,10 @@ public sealed class BrokerTests(TaskFlowApp app)
         await user.PatchAsync($"/api/tasks/{taskId}", """{"title":"On the wire, renamed"}""");
         await user.Http.DeleteAsync($"/api/tasks/{taskId}");
 
-        var messages = ReadTaskEvents(taskId, expected: 3, TimeSpan.FromSeconds(30));
+        var messages = app.ReadTaskEvents(taskId, expected: 3, TimeSpan.FromSeconds(30));
 
         Assert.Equal(["task.created", "task.updated", "task.deleted"], messages.Select(m => m.Json["event_type"]!.GetValue<string>()));
-        foreach (var (key, headers, json) in messages)
+        foreach (var (key, headers, json, _, _) in messages)
         {
             Assert.Equal(taskId.ToString(), key);
             Assert.Equal(["event_id", "event_type", "version", "timestamp", "data"], json.Select(p => p.Key));
@@ -43,35 +41,5 @@ public sealed class BrokerTests(TaskFlowApp app)
         Assert.Equal("On the wire, renamed", changes["title"]!["new"]!.GetValue<string>());
 
         Assert.Equal(["task_id", "user_id"], messages[2].Json["data"]!.AsObject().Select(p => p.Key));
-    }
-
-    private List<(string Key, Dictionary<string, string> Headers, JsonObject Json)> ReadTaskEvents(int taskId, int expected, TimeSpan timeout)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = app.KafkaBootstrap }).Build();
-        var partitions = admin.GetMetadata("task-events", TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
-
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = app.KafkaBootstrap,
-            GroupId = "tests-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            FetchWaitMaxMs = 10,
-        }).Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset("task-events", p.PartitionId, Offset.Beginning)));
-
-        var found = new List<(string, Dictionary<string, string>, JsonObject)>();
-        var deadline = DateTime.UtcNow + timeout;
-        while (found.Count < expected && DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result?.Message is null) continue;
-            var json = JsonNode.Parse(result.Message.Value)!.AsObject();
-            if (json["data"]?["task_id"]?.GetValue<int>() != taskId) continue;
-            var headers = result.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
-            found.Add((result.Message.Key, headers, json));
-        }
-        consumer.Close();
-        Assert.True(found.Count == expected, $"found {found.Count} of {expected} events for task {taskId} on task-events");
-        return found;
     }
 }

@@ -1,6 +1,9 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +17,17 @@ public sealed class TaskFlowApp : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
+    private readonly string[] _extraArguments;
+
+    public TaskFlowApp() : this([])
+    {
+    }
+
+    private TaskFlowApp(string[] extraArguments) => _extraArguments = extraArguments;
+
+    /// <summary>An app of its own, started with more AppHost arguments than the shared one (e.g. another transport).</summary>
+    public static TaskFlowApp WithArguments(params string[] extraArguments) => new(extraArguments);
+
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "taskflow-tests-" + Guid.NewGuid().ToString("N")[..8]);
 
     public DistributedApplication App { get; private set; } = null!;
@@ -23,7 +37,7 @@ public sealed class TaskFlowApp : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
-            ["--Infrastructure=local", $"--LocalData:Path={_dataPath}"],
+            ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", .. _extraArguments],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
         builder.Services.AddLogging(logging => logging
@@ -32,7 +46,9 @@ public sealed class TaskFlowApp : IAsyncLifetime
 
         App = await builder.BuildAsync(cancellation.Token);
         await App.StartAsync(cancellation.Token);
-        foreach (var resource in new[] { "api", "workers" })
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        // Services, and their Dapr sidecars when this run has them.
+        foreach (var resource in new[] { "api", "workers", "api-dapr", "workers-dapr" }.Where(name => model.Resources.Any(r => r.Name == name)))
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token);
 
         KafkaBootstrap = await App.GetConnectionStringAsync("kafka", cancellation.Token)
@@ -40,6 +56,47 @@ public sealed class TaskFlowApp : IAsyncLifetime
     }
 
     public HttpClient CreateApiClient() => App.CreateHttpClient("api");
+
+    /// <summary>The secret the AppHost generated for service-to-service calls (and hands to Dapr sidecars as their app token).</summary>
+    public async Task<string> InternalApiKeyAsync()
+    {
+        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "internal-api-key");
+        return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException("internal-api-key has no value.");
+    }
+
+    /// <summary>The task's envelopes on task-events as a plain Kafka client reads them, in partition order.</summary>
+    public List<BrokerMessage> ReadTaskEvents(int taskId, int expected, TimeSpan timeout)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = KafkaBootstrap }).Build();
+        var partitions = admin.GetMetadata("task-events", TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = KafkaBootstrap,
+            GroupId = "tests-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 10,
+        }).Build();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset("task-events", p.PartitionId, Offset.Beginning)));
+
+        var found = new List<BrokerMessage>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (found.Count < expected && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result?.Message is null) continue;
+            var value = JsonNode.Parse(result.Message.Value)!.AsObject();
+            // The Dapr transport wraps the envelope in a CloudEvent.
+            var json = value.ContainsKey("specversion") ? value["data"]!.AsObject() : value;
+            if (json["data"]?["task_id"]?.GetValue<int>() != taskId) continue;
+            var headers = result.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
+            found.Add(new BrokerMessage(result.Message.Key, headers, json, result.Partition.Value, result.Offset.Value));
+        }
+        consumer.Close();
+        Assert.True(found.Count == expected, $"found {found.Count} of {expected} events for task {taskId} on task-events");
+        return found;
+    }
 
     public async Task<TaskFlowUser> SignUpAsync()
     {
@@ -61,6 +118,9 @@ public sealed class TaskFlowApp : IAsyncLifetime
         catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>One record of task-events: key, headers, the envelope, and where it sits.</summary>
+public sealed record BrokerMessage(string Key, Dictionary<string, string> Headers, JsonObject Json, int Partition, long Offset);
 
 [CollectionDefinition(Name)]
 public sealed class TaskFlowAppCollection : ICollectionFixture<TaskFlowApp>

@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Configuration;
+
+namespace TaskFlow.AppHost;
+
+/// <summary>
+/// Stand-in for CommunityToolkit.Aspire.Hosting.Dapr (not on our package feed): the placement service and one
+/// <c>daprd</c> sidecar per service, as plain executables, using the resources in the repository's <c>dapr/</c> folder.
+/// </summary>
+public static class DaprBuilderExtensions
+{
+    /// <summary>Seed port of the placement service.</summary>
+    public const int PlacementPort = 50006;
+
+    /// <summary>
+    /// Decides whether this run has Dapr (see <see cref="DaprInstallation"/>) and, if so, adds the placement service.
+    /// When Dapr is off, a <c>dapr</c> entry in the dashboard and a line in the log say so and why; with
+    /// <c>Messaging:Transport=dapr</c> the AppHost stops instead, since nothing could be published.
+    /// </summary>
+    public static DaprSidecars AddDapr(
+        this IDistributedApplicationBuilder builder,
+        Infrastructure infrastructure,
+        IResourceBuilder<IResourceWithConnectionString> kafka,
+        IResourceBuilder<IResourceWithConnectionString> redis,
+        IResourceBuilder<ParameterResource> appToken)
+    {
+        var installation = DaprInstallation.Find(builder.Configuration);
+        var resourcesDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "dapr"));
+
+        if (!installation.Enabled)
+        {
+            if (string.Equals(builder.Configuration["Messaging:Transport"], "dapr", StringComparison.OrdinalIgnoreCase))
+            {
+                Prerequisites.Stop<DaprSidecars>($"Messaging:Transport=dapr needs Dapr sidecars, but Dapr is off: {installation.Reason}.");
+            }
+
+            infrastructure.Note($"dapr: off ({installation.Reason})");
+            builder.AddResource(new DaprStatusResource("dapr"))
+                .WithInitialState(new CustomResourceSnapshot
+                {
+                    ResourceType = "Dapr",
+                    State = new ResourceStateSnapshot("Off", KnownResourceStateStyles.Info),
+                    Properties = [new("reason", installation.Reason) { DisplayName = "Why" }],
+                })
+                .ExcludeFromManifest();
+            return new DaprSidecars(installation, resourcesDirectory, Placement: null, kafka, redis, appToken);
+        }
+
+        infrastructure.Note($"dapr: placement + a daprd sidecar per service ({installation.Reason}), resources in {resourcesDirectory}");
+        var placement = builder.AddExecutable("dapr-placement", installation.Placement, resourcesDirectory)
+            .WithEndpoint(name: "grpc", scheme: "tcp", port: PlacementPort)
+            .WithEndpoint(name: "healthz", scheme: "http")
+            .WithEndpoint(name: "metrics", scheme: "http")
+            .WithArgs(context =>
+            {
+                var resource = (IResourceWithEndpoints)context.Resource;
+                // Every Dapr process defaults to healthz 8080 and metrics 9090: give each its own.
+                context.Args.Add("--port");
+                context.Args.Add(resource.GetEndpoint("grpc").Property(EndpointProperty.TargetPort));
+                context.Args.Add("--healthz-port");
+                context.Args.Add(resource.GetEndpoint("healthz").Property(EndpointProperty.TargetPort));
+                context.Args.Add("--metrics-port");
+                context.Args.Add(resource.GetEndpoint("metrics").Property(EndpointProperty.TargetPort));
+            })
+            .WithHttpHealthCheck("/healthz", endpointName: "healthz");
+        return new DaprSidecars(installation, resourcesDirectory, placement, kafka, redis, appToken);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="service"/> a daprd sidecar (app id = the service's name, app port = its "http" endpoint)
+    /// and tells the service where it listens (<c>DAPR_HTTP_PORT</c>, <c>DAPR_GRPC_PORT</c>). The sidecar waits for the
+    /// broker, Redis and placement, and is healthy once <c>/v1.0/healthz/outbound</c> answers (the app-independent
+    /// check, so the service and its sidecar do not wait on each other). No-op when Dapr is off.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDaprSidecar(this IResourceBuilder<ProjectResource> service, DaprSidecars dapr, int? httpPort = null)
+    {
+        if (dapr.Placement is not { } placement)
+        {
+            return service;
+        }
+
+        var app = service.Resource;
+        var sidecar = service.ApplicationBuilder.AddExecutable($"{app.Name}-dapr", dapr.Installation.Daprd, dapr.ResourcesDirectory)
+            .WithEndpoint(name: "http", scheme: "http", port: httpPort)
+            .WithEndpoint(name: "grpc", scheme: "http")
+            .WithEndpoint(name: "metrics", scheme: "http")
+            .WithArgs(context =>
+            {
+                var sidecarResource = (IResourceWithEndpoints)context.Resource;
+                AddArgs(context.Args,
+                    ("--app-id", app.Name),
+                    ("--app-port", app.GetEndpoint("http").Property(EndpointProperty.TargetPort)),
+                    ("--app-protocol", "http"),
+                    ("--app-channel-address", "localhost"),
+                    ("--dapr-http-port", sidecarResource.GetEndpoint("http").Property(EndpointProperty.TargetPort)),
+                    ("--dapr-grpc-port", sidecarResource.GetEndpoint("grpc").Property(EndpointProperty.TargetPort)),
+                    ("--metrics-port", sidecarResource.GetEndpoint("metrics").Property(EndpointProperty.TargetPort)),
+                    ("--placement-host-address", placement.GetEndpoint("grpc").Property(EndpointProperty.HostAndPort)),
+                    // Relative to the working directory (dapr/), so a published manifest names no machine's paths.
+                    ("--resources-path", "components"),
+                    ("--resources-path", "."),
+                    ("--config", "config.yaml"),
+                    ("--log-level", "info"));
+            })
+            // Read by the components through envRef (dapr/components/*.yaml).
+            .WithEnvironment("TASKFLOW_KAFKA_BROKERS", dapr.Kafka)
+            .WithEnvironment(context =>
+            {
+                var (host, password) = RedisAddress(dapr.Redis.Resource);
+                context.EnvironmentVariables["TASKFLOW_REDIS_HOST"] = host;
+                context.EnvironmentVariables["TASKFLOW_REDIS_PASSWORD"] = password;
+            })
+            // daprd sends it as dapr-api-token on every call to the app; the app's /dapr endpoints require it.
+            .WithEnvironment("APP_API_TOKEN", dapr.AppToken)
+            .WithOtlpExporter()
+            .WithHttpHealthCheck("/v1.0/healthz/outbound", endpointName: "http")
+            .WaitFor(dapr.Kafka)
+            .WaitFor(dapr.Redis)
+            .WaitFor(placement)
+            .WithParentRelationship(service);
+
+        return service
+            .WithEnvironment("DAPR_HTTP_PORT", sidecar.GetEndpoint("http").Property(EndpointProperty.Port))
+            .WithEnvironment("DAPR_GRPC_PORT", sidecar.GetEndpoint("grpc").Property(EndpointProperty.Port));
+    }
+
+    private static void AddArgs(IList<object> args, params (string Name, object Value)[] options)
+    {
+        foreach (var (name, value) in options)
+        {
+            args.Add(name);
+            args.Add(value);
+        }
+    }
+
+    /// <summary>
+    /// state.redis wants host:port and the password apart. A connection string from configuration is passed as the
+    /// host, so it must then be a plain host:port.
+    /// </summary>
+    private static (object Host, object Password) RedisAddress(IResourceWithConnectionString redis) => redis switch
+    {
+        RedisResource container => (
+            ReferenceExpression.Create($"{container.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}"),
+            (object?)container.PasswordParameter ?? ""),
+        LocalRedisResource local => (ReferenceExpression.Create($"{local.Endpoint.Property(EndpointProperty.HostAndPort)}"), ""),
+        _ => (redis.ConnectionStringExpression, ""),
+    };
+}
+
+/// <summary>What <see cref="DaprBuilderExtensions.WithDaprSidecar"/> needs; <see cref="Placement"/> is null when Dapr is off.</summary>
+public sealed record DaprSidecars(
+    DaprInstallation Installation,
+    string ResourcesDirectory,
+    IResourceBuilder<ExecutableResource>? Placement,
+    IResourceBuilder<IResourceWithConnectionString> Kafka,
+    IResourceBuilder<IResourceWithConnectionString> Redis,
+    IResourceBuilder<ParameterResource> AppToken);
+
+/// <summary>A dashboard entry that only says Dapr is off and why.</summary>
+public sealed class DaprStatusResource(string name) : Resource(name);

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Kafka;
+
+namespace TaskFlow.Messaging.Dapr;
+
+/// <summary>
+/// Publishes through the sidecar's HTTP API to the <c>pubsub-kafka</c> component: the envelope inside a
+/// structured CloudEvent; <c>partitionKey</c> becomes the Kafka key (task_id / user_id, as with the Kafka
+/// transport) and the other metadata become the same Kafka headers (<c>event_id</c>, <c>event_type</c>).
+/// </summary>
+public sealed class DaprEventPublisher(IHttpClientFactory httpClients, IHostEnvironment environment) : IEventPublisher
+{
+    public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = TraceHeaders.StartPublishActivity(message, "dapr");
+
+        var path = $"/v1.0/publish/{DaprSidecar.PubSubName}/{Uri.EscapeDataString(message.Topic)}"
+            + $"?metadata.partitionKey={Uri.EscapeDataString(message.Key)}"
+            + $"&metadata.{KafkaEventPublisher.EventIdHeader}={message.EventId}"
+            + $"&metadata.{KafkaEventPublisher.EventTypeHeader}={Uri.EscapeDataString(message.EventType)}";
+        using var content = new ByteArrayContent(CloudEvents.Wrap(message.EventId, message.EventType, environment.ApplicationName, message.Payload));
+        content.Headers.ContentType = new MediaTypeHeaderValue(CloudEvents.MediaType);
+
+        // The sidecar answers 204 once the component has the broker's ack; anything else leaves the outbox row to retry.
+        using var response = await httpClients.CreateClient(DaprSidecar.HttpClientName).PostAsync(path, content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            activity?.SetStatus(ActivityStatusCode.Error, body);
+            throw new HttpRequestException(
+                $"The Dapr sidecar refused to publish {message.EventType} {message.EventId} to {message.Topic}: {(int)response.StatusCode} {body}",
+                inner: null, response.StatusCode);
+        }
+    }
+}
