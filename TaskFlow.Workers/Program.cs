@@ -5,18 +5,35 @@ using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Audit;
 using TaskFlow.Workers.Data;
+using TaskFlow.Workers.Notifications;
+using TaskFlow.Workers.Reminders;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddKafkaMessaging();
-builder.AddNpgsqlDbContext<WorkersDbContext>("auditdb", configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+var outboxInterceptor = builder.AddOutboxRelay<WorkersDbContext>();
+builder.AddNpgsqlDbContext<WorkersDbContext>("auditdb", configureDbContextOptions: options => options
+    .UseSnakeCaseNamingConvention()
+    .AddInterceptors(outboxInterceptor));
 builder.AddRedisClient("redis");
 builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();
 
 builder.Services.AddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
 builder.AddEventConsumer<AuditRecorder>(new ConsumerRegistration(Topics.TaskEvents, AuditRecorder.ConsumerGroup));
+
+builder.Services.AddSingleton<ReminderSchedule>();
+builder.AddEventConsumer<ReminderScheduleUpdater>(new ConsumerRegistration(Topics.TaskEvents, ReminderScheduleUpdater.ConsumerGroup));
+builder.Services.AddHostedService<ReminderFiringService>();
+
+builder.AddEventConsumer<NotificationRecorder>(new ConsumerRegistration(Topics.Reminders, NotificationRecorder.ConsumerGroup));
+builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+// Deliveries retry on their own schedule (recorded per notification), so the client must not retry on its own.
+#pragma warning disable EXTEXP0001 // experimental, but the supported way to opt one client out of the standard handler
+builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+builder.Services.AddHostedService<WebhookDeliveryService>();
 
 var app = builder.Build();
 
@@ -28,6 +45,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints();
+app.MapNotificationEndpoints();
 app.MapDaprSubscriptions().RequireInternalApiKey(DaprSidecar.ApiTokenHeader);
 
 app.Run();

@@ -34,6 +34,7 @@ public static class TaskChanges
             };
             task.SetDue(dueAt, dueDate, timeZone);
         }
+        ApplyReminder(task, input);
         if (input.Status.IsSet) task.SetStatus(input.Status.Value, now);
 
         var after = Snapshot(task);
@@ -42,9 +43,17 @@ public static class TaskChanges
             .ToDictionary(field => field.Key, field => new FieldChange(before[field.Key], field.Value));
     }
 
+    /// <summary>remind_at fixes the reminder time; remind_before ties it to due_at; null for either clears it.</summary>
+    public static void ApplyReminder(TaskItem task, TaskInput input)
+    {
+        if (input.RemindAt.IsSet) task.RemindAtTime(input.RemindAt.Value);
+        else if (input.RemindBefore is { IsSet: true, Value: { } before }) task.RemindBeforeDue(before);
+        else if (input.RemindBefore.IsSet) task.RemindAtTime(null);
+    }
+
     public static TaskCreatedData ToCreatedData(this TaskItem task) =>
         new(task.Id, task.UserId, task.Title, task.Description, task.Priority.ToWire(), task.Category, task.DueDate,
-            task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone);
+            task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone, task.RemindAt, FormatDuration(task.RemindBefore));
 
     /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>
     private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) => new()
@@ -57,9 +66,13 @@ public static class TaskChanges
         ["due_date"] = Wire(task.DueDate),
         ["due_at"] = Wire(task.DueAt),
         ["time_zone"] = Wire(task.TimeZone),
+        ["remind_at"] = Wire(task.RemindAt),
+        ["remind_before"] = Wire(FormatDuration(task.RemindBefore)),
         ["status"] = Wire(task.Status.ToWire()),
         ["completed_at"] = Wire(task.CompletedAt),
     };
+
+    public static string? FormatDuration(TimeSpan? duration) => duration is { } d ? System.Xml.XmlConvert.ToString(d) : null;
 
     private static JsonNode? Wire<T>(T value) => JsonSerializer.SerializeToNode(value, EventJson.Options);
 }

@@ -13,6 +13,8 @@ public sealed record TaskResponse(
     DateOnly? DueDate,
     DateTimeOffset? DueAt,
     string TimeZone,
+    DateTimeOffset? RemindAt,
+    string? RemindBefore,
     TaskItemStatus Status,
     DateTimeOffset? CompletedAt,
     DateTimeOffset CreatedAt,
@@ -35,6 +37,8 @@ public sealed record CreateTaskRequest(
     [property: Description("yyyy-MM-dd: due that whole day. Follows from due_at when that is given.")] DateOnly? DueDate,
     [property: Description("Date-time with offset (2026-12-01T09:00:00+01:00): due at that moment.")] DateTimeOffset? DueAt,
     [property: Description("IANA time zone of the task (Europe/Berlin); default UTC.")] string? TimeZone,
+    [property: Description("Date-time with offset when the reminder fires.")] DateTimeOffset? RemindAt,
+    [property: Description("ISO-8601 duration before due_at when the reminder fires (PT15M); moves with due_at.")] string? RemindBefore,
     [property: Description("pending | in_progress | completed; default pending.")] TaskItemStatus? Status);
 
 /// <summary>
@@ -50,6 +54,8 @@ public sealed record UpdateTaskRequest(
     DateOnly? DueDate,
     DateTimeOffset? DueAt,
     string? TimeZone,
+    DateTimeOffset? RemindAt,
+    string? RemindBefore,
     TaskItemStatus? Status);
 
 /// <summary>One event in a task's audit history, oldest first.</summary>
@@ -63,7 +69,7 @@ public static class TaskMapping
 {
     public static TaskResponse ToResponse(this TaskItem task) =>
         new(task.Id, task.Title, task.Description, task.Priority, task.Category, task.Tags, task.DueDate, task.DueAt,
-            task.TimeZone, task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt);
+            task.TimeZone, task.RemindAt, TaskChanges.FormatDuration(task.RemindBefore), task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt);
 
     /// <summary>The strong entity tag of a task's current version.</summary>
     public static string ETag(this TaskItem task) => $"\"{task.Version}\"";

@@ -10,7 +10,7 @@ namespace TaskFlow.Api.Tasks;
 public sealed class TaskInput
 {
     private static readonly string[] KnownFields =
-        ["title", "description", "priority", "category", "tags", "due_date", "due_at", "time_zone", "status"];
+        ["title", "description", "priority", "category", "tags", "due_date", "due_at", "time_zone", "remind_at", "remind_before", "status"];
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
@@ -22,6 +22,8 @@ public sealed class TaskInput
     public Optional<DateOnly?> DueDate { get; private set; }
     public Optional<DateTimeOffset?> DueAt { get; private set; }
     public Optional<string> TimeZone { get; private set; }
+    public Optional<DateTimeOffset?> RemindAt { get; private set; }
+    public Optional<TimeSpan?> RemindBefore { get; private set; }
     public Optional<TaskItemStatus> Status { get; private set; }
 
     /// <summary>The body exactly as sent: an idempotent replay must send the same bytes.</summary>
@@ -33,6 +35,9 @@ public sealed class TaskInput
 
     /// <summary>The input of the complete/reopen shortcuts: a status change and nothing else.</summary>
     public static TaskInput ForStatus(TaskItemStatus status) => new() { Status = status };
+
+    /// <summary>The input of a snooze: a new reminder time and nothing else.</summary>
+    public static TaskInput ForReminder(DateTimeOffset remindAt) => new() { RemindAt = new((DateTimeOffset?)remindAt) };
 
     /// <summary>
     /// Reads the request body; a body that is not a JSON object yields a <c>body</c> error. (A body that is not
@@ -128,6 +133,26 @@ public sealed class TaskInput
             else Fail("due_at", "The due_at must be a date-time with an offset, like 2026-12-01T09:00:00+01:00 or 2026-12-01T08:00:00Z, or null.");
         }
 
+        if (body.TryGetProperty("remind_at", out var remindAt))
+        {
+            if (remindAt.ValueKind == JsonValueKind.Null) RemindAt = new((DateTimeOffset?)null);
+            else if (remindAt.ValueKind == JsonValueKind.String && TryParseInstant(remindAt.GetString()!, out var instant))
+                RemindAt = new(instant);
+            else Fail("remind_at", "The remind_at must be a date-time with an offset, like 2026-12-01T08:45:00+01:00, or null.");
+        }
+
+        if (body.TryGetProperty("remind_before", out var remindBefore))
+        {
+            if (remindBefore.ValueKind == JsonValueKind.Null) RemindBefore = new((TimeSpan?)null);
+            else if (remindBefore.ValueKind == JsonValueKind.String
+                     && TryParseDuration(remindBefore.GetString()!, out var before) && before >= TimeSpan.Zero && before <= TimeSpan.FromDays(365))
+                RemindBefore = new(before);
+            else Fail("remind_before", "The remind_before must be an ISO-8601 duration of up to a year, like PT15M, PT2H or P1D, or null.");
+        }
+
+        if (RemindAt is { IsSet: true, Value: not null } && RemindBefore is { IsSet: true, Value: not null })
+            Fail("remind_before", "Send remind_at or remind_before, not both.");
+
         if (body.TryGetProperty("time_zone", out var timeZone))
         {
             if (timeZone.ValueKind == JsonValueKind.String && TaskTime.IsKnownTimeZone(timeZone.GetString()!))
@@ -137,18 +162,40 @@ public sealed class TaskInput
     }
 
     /// <summary>
-    /// When both due_at and due_date are sent, due_date must be due_at's date in the zone the task will have
-    /// (<paramref name="timeZone"/>): due_date follows from due_at, so a disagreeing one is a mistake.
+    /// Checks the rules that depend on the task the input lands on: when both due_at and due_date are sent,
+    /// due_date must be due_at's date in the task's zone (it follows from due_at, so a disagreeing one is a mistake);
+    /// and remind_before counts back from due_at, so the task must end up with one.
     /// </summary>
-    public bool DueDateAgreesWithDueAt(string timeZone)
+    /// <param name="timeZone">The zone the task already has (UTC for a new task).</param>
+    /// <param name="currentDueAt">The due_at the task already has (null for a new task).</param>
+    public bool FitsTask(string timeZone, DateTimeOffset? currentDueAt)
     {
+        var zone = TimeZone.GetValueOr(timeZone);
         if (DueAt is { IsSet: true, Value: { } at } && DueDate is { IsSet: true, Value: { } day }
-            && TaskTime.LocalDate(at, timeZone) != day)
+            && TaskTime.LocalDate(at, zone) != day)
         {
-            Fail("due_date", $"The due_date must be the date of due_at in the task's time zone {timeZone} (or leave it out: it follows from due_at).");
+            Fail("due_date", $"The due_date must be the date of due_at in the task's time zone {zone} (or leave it out: it follows from due_at).");
+        }
+
+        var dueAt = DueAt.IsSet ? DueAt.Value : DueDate.IsSet ? null : currentDueAt;
+        if (RemindBefore is { IsSet: true, Value: not null } && dueAt is null)
+            Fail("remind_before", "The remind_before counts back from due_at: give the task a due_at (or use remind_at).");
+        return IsValid;
+    }
+
+    /// <summary>ISO-8601 durations (PT15M, P1DT2H); XmlConvert reads exactly that format.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        try
+        {
+            duration = System.Xml.XmlConvert.ToTimeSpan(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            duration = default;
             return false;
         }
-        return true;
     }
 
     /// <summary>An instant needs its offset: "09:00" alone means a different moment in every zone.</summary>

@@ -28,6 +28,10 @@ public sealed class TaskItem
     /// <see cref="NoDueKey"/>): one indexed column serves sort=due, due_before/due_after and overdue.
     /// </summary>
     public DateTimeOffset DueKey { get; private set; } = NoDueKey;
+    /// <summary>When the reminder fires: remind_at as given, or due_at minus <see cref="RemindBefore"/>.</summary>
+    public DateTimeOffset? RemindAt { get; private set; }
+    /// <summary>Set when the reminder follows the due time; a new due_at moves the reminder with it.</summary>
+    public TimeSpan? RemindBefore { get; private set; }
     public TaskItemStatus Status { get; private set; } = TaskItemStatus.Pending;
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -42,6 +46,21 @@ public sealed class TaskItem
         DueAt = dueAt?.ToUniversalTime();
         DueDate = DueAt is { } at ? TaskTime.LocalDate(at, timeZone) : dueDate;
         DueKey = DueAt ?? (DueDate is { } date ? TaskTime.EndOfDay(date, timeZone) : NoDueKey);
+        if (RemindBefore is { } before) RemindAt = DueAt - before;
+    }
+
+    /// <summary>A fixed reminder time (or none).</summary>
+    public void RemindAtTime(DateTimeOffset? remindAt)
+    {
+        RemindBefore = null;
+        RemindAt = remindAt?.ToUniversalTime();
+    }
+
+    /// <summary>A reminder that keeps its distance from the due time. The caller checks that the task has a due_at.</summary>
+    public void RemindBeforeDue(TimeSpan before)
+    {
+        RemindBefore = before;
+        RemindAt = DueAt - before;
     }
 
     /// <summary>Changes the status; completed_at is set on completion and cleared when the task leaves it.</summary>

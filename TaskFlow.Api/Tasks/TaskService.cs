@@ -38,8 +38,7 @@ public sealed class TaskService(
 {
     public async Task<TaskResult> CreateAsync(string userId, TaskInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        input.DueDateAgreesWithDueAt(input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
-        if (!input.IsValid) return TaskResult.Invalid(input.Errors);
+        if (!input.IsValid || !input.FitsTask(TaskTime.DefaultTimeZone, currentDueAt: null)) return TaskResult.Invalid(input.Errors);
 
         var requestHash = IdempotencyRecord.Hash(input.RawBody);
         if (idempotencyKey is not null
@@ -62,6 +61,7 @@ public sealed class TaskService(
             UpdatedAt = now,
         };
         task.SetDue(input.DueAt.GetValueOr(null), input.DueDate.GetValueOr(null), input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
+        TaskChanges.ApplyReminder(task, input);
         task.SetStatus(input.Status.GetValueOr(TaskItemStatus.Pending), now);
 
         db.Tasks.Add(task);
@@ -120,6 +120,10 @@ public sealed class TaskService(
     public Task<TaskResult> ReopenAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
         ChangeAsync(userId, taskId, ifMatch, TaskInput.ForStatus(TaskItemStatus.Pending),
             appliesTo: task => task.Status == TaskItemStatus.Completed, cancellationToken);
+
+    /// <summary>Reminds again <paramref name="delay"/> from now (the task's remind_at moves, so the schedule follows).</summary>
+    public Task<TaskResult> SnoozeAsync(string userId, int taskId, TimeSpan delay, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, taskId, ifMatch: null, TaskInput.ForReminder(Now() + delay), appliesTo: _ => true, cancellationToken);
 
     public Task<TaskResult> DeleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
         db.WithLockedTaskAsync(taskId, userId, async task =>
@@ -188,7 +192,7 @@ public sealed class TaskService(
         {
             if (task is null) return TaskResult.NotFound;
             if (!IfMatchAllows(ifMatch, task)) return TaskResult.Stale;
-            if (!input.DueDateAgreesWithDueAt(input.TimeZone.GetValueOr(task.TimeZone))) return TaskResult.Invalid(input.Errors);
+            if (!input.FitsTask(task.TimeZone, task.DueAt)) return TaskResult.Invalid(input.Errors);
 
             var now = Now();
             var changes = appliesTo(task) ? TaskChanges.Apply(task, input, now) : [];

@@ -17,7 +17,11 @@ public static class EventEnvelope
     public const string CurrentVersion = "1.0";
 
     public static EventEnvelope<TData> Create<TData>(string eventType, TData data, TimeProvider clock) =>
-        new(Guid.CreateVersion7(clock.GetUtcNow()), eventType, CurrentVersion, clock.GetUtcNow(), data);
+        Create(Guid.CreateVersion7(clock.GetUtcNow()), eventType, data, clock);
+
+    /// <summary>With a chosen id, for events that must keep their identity when produced again.</summary>
+    public static EventEnvelope<TData> Create<TData>(Guid eventId, string eventType, TData data, TimeProvider clock) =>
+        new(eventId, eventType, CurrentVersion, clock.GetUtcNow(), data);
 
     /// <summary>
     /// Reads any envelope, bare or inside a structured CloudEvent (as the Dapr transport carries it), leaving

@@ -22,7 +22,9 @@ public sealed record TaskCreatedData(
     string Status,
     IReadOnlyList<string> Tags,
     DateTimeOffset? DueAt,
-    string TimeZone);
+    string TimeZone,
+    DateTimeOffset? RemindAt,
+    string? RemindBefore);
 
 /// <summary><c>changes</c> holds every field that changed, keyed by its wire name.</summary>
 public sealed record TaskUpdatedData(

@@ -24,7 +24,8 @@ public sealed class DaprSubscriptionContractTests(TaskFlowApp app)
         var catalog = await sidecar.GetFromJsonAsync<JsonArray>("/dapr/subscribe");
 
         var expected = JsonNode.Parse("""
-            [{"pubsubname":"pubsub-kafka","topic":"task-events","route":"/dapr/events/task-events","deadLetterTopic":"task-events.dlq"}]
+            [{"pubsubname":"pubsub-kafka","topic":"task-events","route":"/dapr/events/task-events","deadLetterTopic":"task-events.dlq"},
+             {"pubsubname":"pubsub-kafka","topic":"reminders","route":"/dapr/events/reminders","deadLetterTopic":"reminders.dlq"}]
             """)!;
         Assert.True(JsonNode.DeepEquals(expected, catalog), $"unexpected catalog: {catalog}");
     }

@@ -9,13 +9,14 @@ public sealed class EventSchemaTests
 {
     private static readonly FakeTimeProvider Clock = new(DateTimeOffset.Parse("2025-01-16T10:00:00Z"));
 
-    /// <summary>The seed's fields in the seed's order; tags, due_at and time_zone are additive and come after them.</summary>
+    /// <summary>The seed's fields in the seed's order; tags, due_at, time_zone, remind_at and remind_before are additive and come after them.</summary>
     [Fact]
     public void Task_created_serializes_to_the_seed_shape()
     {
         var envelope = EventEnvelope.Create(TaskEventTypes.Created,
             new TaskCreatedData(123, "user-uuid", "Task title", "Task description", "high", "work", new DateOnly(2025, 1, 20), "pending",
-                ["q1", "report"], DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"), "Europe/Berlin"),
+                ["q1", "report"], DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"), "Europe/Berlin",
+                DateTimeOffset.Parse("2025-01-20T07:45:00Z"), "PT15M"),
             Clock);
 
         AssertJson($$"""
@@ -35,7 +36,9 @@ public sealed class EventSchemaTests
                 "status": "pending",
                 "tags": ["q1", "report"],
                 "due_at": "2025-01-20T08:00:00Z",
-                "time_zone": "Europe/Berlin"
+                "time_zone": "Europe/Berlin",
+                "remind_at": "2025-01-20T07:45:00Z",
+                "remind_before": "PT15M"
               }
             }
             """, EventJson.SerializeToUtf8Bytes(envelope));

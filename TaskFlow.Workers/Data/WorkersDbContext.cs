@@ -1,12 +1,19 @@
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Workers.Audit;
+using TaskFlow.Workers.Notifications;
+using TaskFlow.Workers.Reminders;
 
 namespace TaskFlow.Workers.Data;
 
-/// <summary>The Workers' own database (audit now; notifications and schedules as they arrive).</summary>
-public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options) : DbContext(options)
+/// <summary>The Workers' own database: audit trail, reminder schedule, notifications, webhooks, and an outbox.</summary>
+public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options) : DbContext(options), IOutboxDbContext
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ScheduledReminder> Reminders => Set<ScheduledReminder>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<WebhookSubscription> Webhooks => Set<WebhookSubscription>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -19,6 +26,37 @@ public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options)
             audit.Property(a => a.EventType).HasMaxLength(100);
             audit.Property(a => a.UserId).HasMaxLength(450);
             audit.Property(a => a.Data).HasColumnType("jsonb");
+        });
+
+        builder.AddOutbox();
+
+        builder.Entity<ScheduledReminder>(reminder =>
+        {
+            reminder.ToTable("scheduled_reminders");
+            reminder.HasKey(r => r.TaskId);
+            reminder.Property(r => r.TaskId).ValueGeneratedNever();
+            reminder.Property(r => r.UserId).HasMaxLength(450);
+            reminder.Ignore(r => r.IsPending);
+            reminder.HasIndex(r => r.RemindAt);
+        });
+
+        builder.Entity<Notification>(notification =>
+        {
+            notification.ToTable("notifications");
+            notification.HasKey(n => n.Id);
+            notification.Property(n => n.UserId).HasMaxLength(450);
+            notification.Property(n => n.DeliveryStatus).HasConversion<string>().HasMaxLength(20);
+            notification.HasIndex(n => n.ReminderEventId).IsUnique();
+            notification.HasIndex(n => new { n.UserId, n.CreatedAt });
+            // The delivery loop's query: pending deliveries by next attempt.
+            notification.HasIndex(n => n.NextAttemptAt).HasFilter("delivery_status = 'Pending'");
+        });
+
+        builder.Entity<WebhookSubscription>(webhook =>
+        {
+            webhook.ToTable("webhook_subscriptions");
+            webhook.HasKey(w => w.UserId);
+            webhook.Property(w => w.Url).HasMaxLength(2048);
         });
     }
 }

@@ -372,6 +372,14 @@ namespace TaskFlow.Api.Data.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("priority");
 
+                    b.Property<DateTimeOffset?>("RemindAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("remind_at");
+
+                    b.Property<TimeSpan?>("RemindBefore")
+                        .HasColumnType("interval")
+                        .HasColumnName("remind_before");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)

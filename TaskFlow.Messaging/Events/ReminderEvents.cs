@@ -1,0 +1,38 @@
+namespace TaskFlow.Messaging.Events;
+
+public static class ReminderEventTypes
+{
+    /// <summary>On <c>reminders</c> (key = task_id) when a task's reminder time has come.</summary>
+    public const string Due = "reminder.due";
+
+    /// <summary>
+    /// One reminder (a task at one remind_at) always gets the same event_id, so firing it again after a crash is
+    /// recognised downstream as the same reminder.
+    /// </summary>
+    public static Guid EventIdFor(int taskId, DateTimeOffset remindAt) =>
+        DeterministicGuid.From($"reminder.due:{taskId}:{remindAt.UtcTicks}");
+}
+
+public sealed record ReminderDueData(
+    int TaskId,
+    string UserId,
+    string Title,
+    DateTimeOffset? DueAt,
+    DateTimeOffset RemindAt,
+    DateTimeOffset FiredAt);
+
+public static class NotificationEventTypes
+{
+    /// <summary>On <c>task-updates</c> (key = user_id) when a notification is stored for a user.</summary>
+    public const string Created = "notification.created";
+}
+
+public sealed record NotificationCreatedData(
+    Guid NotificationId,
+    string UserId,
+    int TaskId,
+    string Title,
+    string Message,
+    DateTimeOffset? DueAt,
+    DateTimeOffset RemindAt,
+    DateTimeOffset CreatedAt);
