@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using TaskFlow.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -21,6 +22,8 @@ var dapr = builder.AddDapr(infrastructure, kafka, redis, appToken: internalApiKe
 
 var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithHttpEndpointNamedHttp()
+    // Workers:Replicas > 1 runs competing instances (consumer groups share partitions; reminders are claimed atomically).
+    .WithReplicas(builder.Configuration.GetValue("Workers:Replicas", 1))
     .WithKafka(kafka)
     .WithReference(redis).WaitFor(redis)
     .WithReference(auditdb).WaitFor(auditdb)

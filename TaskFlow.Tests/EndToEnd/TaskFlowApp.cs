@@ -68,8 +68,19 @@ public sealed class TaskFlowApp : IAsyncLifetime
     /// <summary>The task's envelopes on task-events as a plain Kafka client reads them, in partition order.</summary>
     public List<BrokerMessage> ReadTaskEvents(int taskId, int expected, TimeSpan timeout)
     {
+        var found = ReadTopic("task-events", json => json["data"]?["task_id"]?.GetValue<int>() == taskId, found => found.Count >= expected, timeout);
+        Assert.True(found.Count == expected, $"found {found.Count} of {expected} events for task {taskId} on task-events");
+        return found;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="topic"/> from the beginning with a plain Kafka client, keeping the envelopes that
+    /// <paramref name="matches"/>, until <paramref name="done"/> says so or <paramref name="timeout"/> passes.
+    /// </summary>
+    public List<BrokerMessage> ReadTopic(string topic, Func<JsonObject, bool> matches, Func<List<BrokerMessage>, bool> done, TimeSpan timeout)
+    {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = KafkaBootstrap }).Build();
-        var partitions = admin.GetMetadata("task-events", TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
 
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
@@ -78,23 +89,22 @@ public sealed class TaskFlowApp : IAsyncLifetime
             EnableAutoCommit = false,
             FetchWaitMaxMs = 10,
         }).Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset("task-events", p.PartitionId, Offset.Beginning)));
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
 
         var found = new List<BrokerMessage>();
         var deadline = DateTime.UtcNow + timeout;
-        while (found.Count < expected && DateTime.UtcNow < deadline)
+        while (!done(found) && DateTime.UtcNow < deadline)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result?.Message is null) continue;
             var value = JsonNode.Parse(result.Message.Value)!.AsObject();
             // The Dapr transport wraps the envelope in a CloudEvent.
             var json = value.ContainsKey("specversion") ? value["data"]!.AsObject() : value;
-            if (json["data"]?["task_id"]?.GetValue<int>() != taskId) continue;
+            if (!matches(json)) continue;
             var headers = result.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
             found.Add(new BrokerMessage(result.Message.Key, headers, json, result.Partition.Value, result.Offset.Value));
         }
         consumer.Close();
-        Assert.True(found.Count == expected, $"found {found.Count} of {expected} events for task {taskId} on task-events");
         return found;
     }
 

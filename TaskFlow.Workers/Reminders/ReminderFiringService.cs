@@ -22,21 +22,29 @@ public sealed partial class ReminderFiringService(
 {
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(15);
+    /// <summary>How often to check that Redis still has the schedule (an EXISTS): a lost schedule is rebuilt within this.</summary>
+    private static readonly TimeSpan ScheduleCheckInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RequeueInterval = TimeSpan.FromSeconds(15);
     /// <summary>A claimed reminder still unfired after this long was lost by a crashed instance.</summary>
     private static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nextReconcile = DateTimeOffset.MinValue;
+        var nextScheduleCheck = DateTimeOffset.MinValue;
+        var nextRequeue = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (clock.GetUtcNow() >= nextReconcile)
+                if (clock.GetUtcNow() >= nextScheduleCheck)
                 {
-                    await ReconcileAsync(stoppingToken);
-                    nextReconcile = clock.GetUtcNow() + ReconcileInterval;
+                    if (!await schedule.IsBuiltAsync()) await ReconcileAsync(rebuild: true, stoppingToken);
+                    nextScheduleCheck = clock.GetUtcNow() + ScheduleCheckInterval;
+                }
+                if (clock.GetUtcNow() >= nextRequeue)
+                {
+                    await ReconcileAsync(rebuild: false, stoppingToken);
+                    nextRequeue = clock.GetUtcNow() + RequeueInterval;
                 }
                 var claimed = await schedule.ClaimDueAsync(clock.GetUtcNow(), BatchSize);
                 if (claimed.Count > 0)
@@ -48,7 +56,6 @@ public sealed partial class ReminderFiringService(
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 LogLoopFailed(logger, exception);
-                nextReconcile = DateTimeOffset.MinValue;
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
             }
             await Task.Delay(PollInterval, clock, stoppingToken);
@@ -102,9 +109,8 @@ public sealed partial class ReminderFiringService(
     /// Puts every pending reminder from the database into Redis: all of them when Redis lost the schedule, else
     /// those due long enough ago that their claimer must have died before firing them.
     /// </summary>
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    private async Task ReconcileAsync(bool rebuild, CancellationToken cancellationToken)
     {
-        var rebuild = !await schedule.IsBuiltAsync();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkersDbContext>();
         var lostBefore = clock.GetUtcNow() - ClaimGrace;

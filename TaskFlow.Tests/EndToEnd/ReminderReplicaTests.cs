@@ -1,0 +1,54 @@
+using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json.Nodes;
+
+namespace TaskFlow.Tests.EndToEnd;
+
+/// <summary>Two Workers instances share the reminder schedule without ever firing one reminder twice.</summary>
+public sealed class ReminderReplicaTests : IAsyncLifetime
+{
+    private const int ReminderCount = 200;
+    private readonly TaskFlowApp _app = TaskFlowApp.WithArguments("--Workers:Replicas=2");
+
+    public ValueTask InitializeAsync() => _app.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task With_two_workers_200_reminders_due_in_the_same_second_fire_exactly_once_each()
+    {
+        var workers = _app.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "workers");
+        Assert.Equal(2, workers.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
+        var user = await _app.SignUpAsync();
+        var second = DateTimeOffset.UtcNow.AddSeconds(15);
+        var remindAt = new DateTimeOffset(second.Year, second.Month, second.Day, second.Hour, second.Minute, second.Second, TimeSpan.Zero);
+        var taskIds = new List<int>();
+        await Parallel.ForAsync(0, ReminderCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            var task = await user.CreateTaskAsync(new { title = $"Same second {i}", remind_at = remindAt.AddMilliseconds(i * 4).ToString("O") });
+            lock (taskIds) taskIds.Add(task["task_id"]!.GetValue<int>());
+        });
+        Assert.True(DateTimeOffset.UtcNow < remindAt, "creating the tasks took longer than the lead time; the test proves nothing");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        JsonArray notifications = [];
+        while (DateTime.UtcNow < deadline && notifications.Count < ReminderCount)
+        {
+            await Task.Delay(500);
+            notifications = (await user.Http.GetFromJsonAsync<JsonArray>("/api/notifications?limit=200"))!;
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var ids = taskIds.ToHashSet();
+        var fired = _app.ReadTopic("reminders", json => ids.Contains(json["data"]?["task_id"]?.GetValue<int>() ?? -1),
+            found => found.Count > ReminderCount, TimeSpan.FromSeconds(10));
+        var perTask = fired.GroupBy(m => m.Json["data"]!["task_id"]!.GetValue<int>()).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(ReminderCount, perTask.Count);
+        Assert.All(perTask, pair => Assert.True(pair.Value == 1, $"task {pair.Key} fired {pair.Value} times"));
+        var noted = (await user.Http.GetFromJsonAsync<JsonArray>("/api/notifications?limit=200"))!
+            .Select(n => n!["task_id"]!.GetValue<int>()).ToList();
+        Assert.Equal(ReminderCount, noted.Count);
+        Assert.Equal(ids.Order(), noted.Order());
+    }
+}
