@@ -55,5 +55,7 @@ app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<IdentityUser>();
 app.MapTaskEndpoints();
 app.MapTaskLabelEndpoints();
 app.MapNotificationEndpoints();
+app.MapSeriesEndpoints();
+app.MapInternalTaskEndpoints();
 
 app.Run();

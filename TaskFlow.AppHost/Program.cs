@@ -31,7 +31,7 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithEnvironment("Messaging__Transport", messagingTransport)
     .WithDaprSidecar(dapr);
 
-builder.AddProject<Projects.TaskFlow_Api>("api")
+var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
     .WithHttpEndpointNamedHttp(port: 8000)
     .WithKafka(kafka)
@@ -41,5 +41,8 @@ builder.AddProject<Projects.TaskFlow_Api>("api")
     .WithEnvironment("Messaging__Transport", messagingTransport)
     // 3500 as in the seed.
     .WithDaprSidecar(dapr, httpPort: 3500);
+
+// The RecurringTaskService creates next occurrences through the Api's internal endpoint.
+workers.WithReference(api.GetEndpoint("http"));
 
 builder.Build().Run();

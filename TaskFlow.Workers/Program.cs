@@ -6,6 +6,7 @@ using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Audit;
 using TaskFlow.Workers.Data;
 using TaskFlow.Workers.Notifications;
+using TaskFlow.Workers.Recurring;
 using TaskFlow.Workers.Reminders;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,9 @@ builder.AddEventConsumer<AuditRecorder>(new ConsumerRegistration(Topics.TaskEven
 builder.Services.AddSingleton<ReminderSchedule>();
 builder.AddEventConsumer<ReminderScheduleUpdater>(new ConsumerRegistration(Topics.TaskEvents, ReminderScheduleUpdater.ConsumerGroup));
 builder.Services.AddHostedService<ReminderFiringService>();
+
+builder.AddEventConsumer<RecurringTaskService>(new ConsumerRegistration(Topics.TaskEvents, RecurringTaskService.ConsumerGroup));
+builder.Services.AddHttpClient<ApiTasksClient>(client => client.BaseAddress = new Uri("https+http://api")).AddInternalApiKey();
 
 builder.AddEventConsumer<NotificationRecorder>(new ConsumerRegistration(Topics.Reminders, NotificationRecorder.ConsumerGroup));
 builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();

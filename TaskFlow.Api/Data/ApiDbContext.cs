@@ -64,6 +64,10 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             task.Property(t => t.Status).HasConversion(s => s.ToWire(), s => WireEnum.Parse<TaskItemStatus>(s)).HasMaxLength(20);
             task.Property(t => t.TimeZone).HasMaxLength(TaskLimits.TimeZoneMaxLength);
             task.Property(t => t.Version).IsRowVersion();
+            // Local wall time in the task's zone, not an instant.
+            task.Property(t => t.SeriesStart).HasColumnType("timestamp without time zone");
+            task.Property(t => t.Recurrence).HasMaxLength(500);
+            task.HasIndex(t => new { t.UserId, t.SeriesId, t.Occurrence });
 
             // One index per sort, each ending in id: keyset pages are index range scans.
             task.HasIndex(t => new { t.UserId, t.CreatedAt, t.Id });

@@ -35,6 +35,7 @@ public static class TaskChanges
             task.SetDue(dueAt, dueDate, timeZone);
         }
         ApplyReminder(task, input);
+        if (input.Recurrence.IsSet) task.SetRecurrence(input.Recurrence.Value);
         if (input.Status.IsSet) task.SetStatus(input.Status.Value, now);
 
         var after = Snapshot(task);
@@ -53,7 +54,8 @@ public static class TaskChanges
 
     public static TaskCreatedData ToCreatedData(this TaskItem task) =>
         new(task.Id, task.UserId, task.Title, task.Description, task.Priority.ToWire(), task.Category, task.DueDate,
-            task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone, task.RemindAt, FormatDuration(task.RemindBefore));
+            task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone, task.RemindAt, FormatDuration(task.RemindBefore),
+            task.Recurrence, task.SeriesId, task.Occurrence);
 
     /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>
     private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) => new()
@@ -68,6 +70,9 @@ public static class TaskChanges
         ["time_zone"] = Wire(task.TimeZone),
         ["remind_at"] = Wire(task.RemindAt),
         ["remind_before"] = Wire(FormatDuration(task.RemindBefore)),
+        ["recurrence"] = Wire(task.Recurrence),
+        ["series_id"] = Wire(task.SeriesId),
+        ["occurrence"] = Wire(task.Occurrence),
         ["status"] = Wire(task.Status.ToWire()),
         ["completed_at"] = Wire(task.CompletedAt),
     };

@@ -15,6 +15,9 @@ public sealed record TaskResponse(
     string TimeZone,
     DateTimeOffset? RemindAt,
     string? RemindBefore,
+    string? Recurrence,
+    Guid? SeriesId,
+    int? Occurrence,
     TaskItemStatus Status,
     DateTimeOffset? CompletedAt,
     DateTimeOffset CreatedAt,
@@ -22,6 +25,11 @@ public sealed record TaskResponse(
 
 /// <summary>One page of tasks; <c>next_cursor</c> is null on the last page.</summary>
 public sealed record TaskListResponse(IReadOnlyList<TaskResponse> Items, string? NextCursor);
+
+/// <summary>One task of a recurring series.</summary>
+public sealed record SeriesOccurrence(int TaskId, int Occurrence, DateOnly? DueDate, DateTimeOffset? DueAt, TaskItemStatus Status, DateTimeOffset? CompletedAt);
+
+public sealed record SeriesResponse(Guid SeriesId, string? Recurrence, IReadOnlyList<SeriesOccurrence> Occurrences);
 
 public sealed record CategoryCount(string Category, int Count);
 
@@ -39,6 +47,7 @@ public sealed record CreateTaskRequest(
     [property: Description("IANA time zone of the task (Europe/Berlin); default UTC.")] string? TimeZone,
     [property: Description("Date-time with offset when the reminder fires.")] DateTimeOffset? RemindAt,
     [property: Description("ISO-8601 duration before due_at when the reminder fires (PT15M); moves with due_at.")] string? RemindBefore,
+    [property: Description("daily | weekdays | weekly | monthly | yearly | every N days/weeks/months | an RFC 5545 RRULE (FREQ=MONTHLY;BYMONTHDAY=31;COUNT=6). Needs a due date.")] string? Recurrence,
     [property: Description("pending | in_progress | completed; default pending.")] TaskItemStatus? Status);
 
 /// <summary>
@@ -56,6 +65,7 @@ public sealed record UpdateTaskRequest(
     string? TimeZone,
     DateTimeOffset? RemindAt,
     string? RemindBefore,
+    string? Recurrence,
     TaskItemStatus? Status);
 
 /// <summary>One event in a task's audit history, oldest first.</summary>
@@ -69,7 +79,8 @@ public static class TaskMapping
 {
     public static TaskResponse ToResponse(this TaskItem task) =>
         new(task.Id, task.Title, task.Description, task.Priority, task.Category, task.Tags, task.DueDate, task.DueAt,
-            task.TimeZone, task.RemindAt, TaskChanges.FormatDuration(task.RemindBefore), task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt);
+            task.TimeZone, task.RemindAt, TaskChanges.FormatDuration(task.RemindBefore),
+            task.Recurrence, task.SeriesId, task.Occurrence, task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt);
 
     /// <summary>The strong entity tag of a task's current version.</summary>
     public static string ETag(this TaskItem task) => $"\"{task.Version}\"";

@@ -10,7 +10,7 @@ namespace TaskFlow.Api.Tasks;
 public sealed class TaskInput
 {
     private static readonly string[] KnownFields =
-        ["title", "description", "priority", "category", "tags", "due_date", "due_at", "time_zone", "remind_at", "remind_before", "status"];
+        ["title", "description", "priority", "category", "tags", "due_date", "due_at", "time_zone", "remind_at", "remind_before", "recurrence", "status"];
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
@@ -24,6 +24,8 @@ public sealed class TaskInput
     public Optional<string> TimeZone { get; private set; }
     public Optional<DateTimeOffset?> RemindAt { get; private set; }
     public Optional<TimeSpan?> RemindBefore { get; private set; }
+    /// <summary>The normalized RRULE (presets already turned into theirs), or null to stop repeating.</summary>
+    public Optional<string?> Recurrence { get; private set; }
     public Optional<TaskItemStatus> Status { get; private set; }
 
     /// <summary>The body exactly as sent: an idempotent replay must send the same bytes.</summary>
@@ -35,6 +37,9 @@ public sealed class TaskInput
 
     /// <summary>The input of the complete/reopen shortcuts: a status change and nothing else.</summary>
     public static TaskInput ForStatus(TaskItemStatus status) => new() { Status = status };
+
+    /// <summary>The input that sets or (null) clears a task's recurrence and nothing else.</summary>
+    public static TaskInput ForRecurrence(string? rule) => new() { Recurrence = new(rule) };
 
     /// <summary>The input of a snooze: a new reminder time and nothing else.</summary>
     public static TaskInput ForReminder(DateTimeOffset remindAt) => new() { RemindAt = new((DateTimeOffset?)remindAt) };
@@ -153,6 +158,15 @@ public sealed class TaskInput
         if (RemindAt is { IsSet: true, Value: not null } && RemindBefore is { IsSet: true, Value: not null })
             Fail("remind_before", "Send remind_at or remind_before, not both.");
 
+        if (body.TryGetProperty("recurrence", out var recurrence))
+        {
+            if (recurrence.ValueKind == JsonValueKind.Null) Recurrence = new((string?)null);
+            else if (recurrence.ValueKind != JsonValueKind.String || recurrence.GetString()!.Length > 500)
+                Fail("recurrence", $"The recurrence must be a string (at most 500 characters) or null. {Tasks.Recurrence.Help}");
+            else if (Tasks.Recurrence.TryNormalize(recurrence.GetString()!, out var rule, out var error)) Recurrence = rule;
+            else Fail("recurrence", error);
+        }
+
         if (body.TryGetProperty("time_zone", out var timeZone))
         {
             if (timeZone.ValueKind == JsonValueKind.String && TaskTime.IsKnownTimeZone(timeZone.GetString()!))
@@ -162,14 +176,17 @@ public sealed class TaskInput
     }
 
     /// <summary>
-    /// Checks the rules that depend on the task the input lands on: when both due_at and due_date are sent,
-    /// due_date must be due_at's date in the task's zone (it follows from due_at, so a disagreeing one is a mistake);
-    /// and remind_before counts back from due_at, so the task must end up with one.
+    /// Checks the rules that depend on the task the input lands on (<paramref name="task"/>; null for a new task):
+    /// when both due_at and due_date are sent, due_date must be due_at's date in the task's zone (it follows from
+    /// due_at, so a disagreeing one is a mistake); remind_before counts back from due_at, so the task must end up
+    /// with one; and a recurring task must end up due at some date.
     /// </summary>
-    /// <param name="timeZone">The zone the task already has (UTC for a new task).</param>
-    /// <param name="currentDueAt">The due_at the task already has (null for a new task).</param>
-    public bool FitsTask(string timeZone, DateTimeOffset? currentDueAt)
+    public bool FitsTask(TaskItem? task)
     {
+        var timeZone = task?.TimeZone ?? TaskTime.DefaultTimeZone;
+        var currentDueAt = task?.DueAt;
+        var currentDueDate = task?.DueDate;
+        var currentlyRecurs = task?.Recurrence is not null;
         var zone = TimeZone.GetValueOr(timeZone);
         if (DueAt is { IsSet: true, Value: { } at } && DueDate is { IsSet: true, Value: { } day }
             && TaskTime.LocalDate(at, zone) != day)
@@ -180,6 +197,11 @@ public sealed class TaskInput
         var dueAt = DueAt.IsSet ? DueAt.Value : DueDate.IsSet ? null : currentDueAt;
         if (RemindBefore is { IsSet: true, Value: not null } && dueAt is null)
             Fail("remind_before", "The remind_before counts back from due_at: give the task a due_at (or use remind_at).");
+
+        var dueDate = DueAt.IsSet || DueDate.IsSet ? (DueAt.Value is { } time ? TaskTime.LocalDate(time, zone) : DueDate.GetValueOr(null)) : currentDueDate;
+        var recurs = Recurrence.IsSet ? Recurrence.Value is not null : currentlyRecurs;
+        if (recurs && dueDate is null)
+            Fail(Recurrence.IsSet ? "recurrence" : "due_date", "A recurring task needs a due_date or due_at: each next occurrence is due one period later.");
         return IsValid;
     }
 

@@ -32,6 +32,14 @@ public sealed class TaskItem
     public DateTimeOffset? RemindAt { get; private set; }
     /// <summary>Set when the reminder follows the due time; a new due_at moves the reminder with it.</summary>
     public TimeSpan? RemindBefore { get; private set; }
+    /// <summary>The RRULE the task repeats by (presets are stored as their RRULE); null when it does not repeat.</summary>
+    public string? Recurrence { get; private set; }
+    /// <summary>Shared by every occurrence of a recurring task.</summary>
+    public Guid? SeriesId { get; private set; }
+    /// <summary>1 for the task the series started with, then 2, 3, ...</summary>
+    public int? Occurrence { get; private set; }
+    /// <summary>The first occurrence's due time as local wall time in the task's zone: the rule counts from it.</summary>
+    public DateTime? SeriesStart { get; private set; }
     public TaskItemStatus Status { get; private set; } = TaskItemStatus.Pending;
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -47,7 +55,36 @@ public sealed class TaskItem
         DueDate = DueAt is { } at ? TaskTime.LocalDate(at, timeZone) : dueDate;
         DueKey = DueAt ?? (DueDate is { } date ? TaskTime.EndOfDay(date, timeZone) : NoDueKey);
         if (RemindBefore is { } before) RemindAt = DueAt - before;
+        // The series counts from its first task's due time; moving a later occurrence does not move the series.
+        if (Occurrence == 1) SeriesStart = LocalDue();
     }
+
+    /// <summary>
+    /// Makes the task repeat by <paramref name="rule"/> (starting a series if it has none), or stop repeating (null;
+    /// the series and its tasks stay). The caller checks that the task is due at some time.
+    /// </summary>
+    public void SetRecurrence(string? rule)
+    {
+        Recurrence = rule;
+        if (rule is null || SeriesId is not null) return;
+        SeriesId = Guid.CreateVersion7();
+        Occurrence = 1;
+        SeriesStart = LocalDue();
+    }
+
+    /// <summary>Joins this (new) task to <paramref name="previous"/>'s series as its next occurrence.</summary>
+    public void ContinueSeries(TaskItem previous)
+    {
+        Recurrence = previous.Recurrence;
+        SeriesId = previous.SeriesId;
+        Occurrence = previous.Occurrence + 1;
+        SeriesStart = previous.SeriesStart;
+    }
+
+    /// <summary>The due time as the task's zone sees it (midnight for a date-only task).</summary>
+    private DateTime? LocalDue() =>
+        DueAt is { } at ? TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime
+        : DueDate?.ToDateTime(TimeOnly.MinValue);
 
     /// <summary>A fixed reminder time (or none).</summary>
     public void RemindAtTime(DateTimeOffset? remindAt)

@@ -38,9 +38,77 @@ public sealed class TaskService(
 {
     public async Task<TaskResult> CreateAsync(string userId, TaskInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        if (!input.IsValid || !input.FitsTask(TaskTime.DefaultTimeZone, currentDueAt: null)) return TaskResult.Invalid(input.Errors);
+        if (!input.IsValid || !input.FitsTask(task: null)) return TaskResult.Invalid(input.Errors);
 
-        var requestHash = IdempotencyRecord.Hash(input.RawBody);
+        return await AddOnceAsync(userId, idempotencyKey, IdempotencyRecord.Hash(input.RawBody), async now =>
+        {
+            var task = new TaskItem
+            {
+                Id = await db.NextTaskIdAsync(cancellationToken),
+                UserId = userId,
+                Title = input.Title.Value,
+                Description = input.Description.GetValueOr(null),
+                Priority = input.Priority.GetValueOr(TaskPriority.Medium),
+                Category = input.Category.GetValueOr(null),
+                Tags = input.Tags.GetValueOr([]),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            task.SetDue(input.DueAt.GetValueOr(null), input.DueDate.GetValueOr(null), input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
+            TaskChanges.ApplyReminder(task, input);
+            if (input.Recurrence is { IsSet: true, Value: { } rule }) task.SetRecurrence(rule);
+            task.SetStatus(input.Status.GetValueOr(TaskItemStatus.Pending), now);
+            return task;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the occurrence that follows <paramref name="taskId"/> in its series: same title, description,
+    /// priority, category, tags, zone, reminder offset and rule; due at the rule's next date. Exactly once per
+    /// <paramref name="idempotencyKey"/> (the Workers derive it from series and occurrence), so a redelivered
+    /// completion, a retry or a second completion after reopening adds nothing. NotFound when the task is gone;
+    /// Ok without a task when it no longer repeats or its series has ended.
+    /// </summary>
+    public async Task<TaskResult> CreateNextOccurrenceAsync(string userId, int taskId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var previous = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
+        if (previous is null) return TaskResult.NotFound;
+        if (previous is not { Recurrence: { } rule, SeriesStart: { } start, Occurrence: { } occurrence }) return new TaskResult(TaskOutcome.Ok);
+
+        var allDay = previous.DueAt is null;
+        if (Recurrence.Occurrence(rule, start, previous.TimeZone, allDay, index: occurrence) is not { } nextDue) return new TaskResult(TaskOutcome.Ok);
+
+        var requestHash = IdempotencyRecord.Hash(System.Text.Encoding.UTF8.GetBytes($"{previous.SeriesId}:{occurrence + 1}"));
+        return await AddOnceAsync(userId, idempotencyKey, requestHash, async now =>
+        {
+            var task = new TaskItem
+            {
+                Id = await db.NextTaskIdAsync(cancellationToken),
+                UserId = userId,
+                Title = previous.Title,
+                Description = previous.Description,
+                Priority = previous.Priority,
+                Category = previous.Category,
+                Tags = previous.Tags,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            task.ContinueSeries(previous);
+            task.SetDue(allDay ? null : nextDue, allDay ? DateOnly.FromDateTime(nextDue.DateTime) : null, previous.TimeZone);
+            // A reminder keeps its distance from the due time.
+            if (previous.RemindBefore is { } before) task.RemindBeforeDue(before);
+            else if (previous is { RemindAt: { } remindAt, DueKey: var due } && due != TaskItem.NoDueKey) task.RemindAtTime(task.DueKey - (due - remindAt));
+            return task;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a new task and its <c>task.created</c> event; with an idempotency key, also the first answer, and a
+    /// key seen before (or racing in at the same moment) replays that answer instead of adding anything.
+    /// </summary>
+    private async Task<TaskResult> AddOnceAsync(
+        string userId, string? idempotencyKey, byte[] requestHash, Func<DateTimeOffset, Task<TaskItem>> build, CancellationToken cancellationToken)
+    {
         if (idempotencyKey is not null
             && await IdempotencyRecord.FindAsync(db, userId, idempotencyKey, clock.GetUtcNow(), cancellationToken) is { } earlier)
         {
@@ -48,22 +116,7 @@ public sealed class TaskService(
         }
 
         var now = Now();
-        var task = new TaskItem
-        {
-            Id = await db.NextTaskIdAsync(cancellationToken),
-            UserId = userId,
-            Title = input.Title.Value,
-            Description = input.Description.GetValueOr(null),
-            Priority = input.Priority.GetValueOr(TaskPriority.Medium),
-            Category = input.Category.GetValueOr(null),
-            Tags = input.Tags.GetValueOr([]),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        task.SetDue(input.DueAt.GetValueOr(null), input.DueDate.GetValueOr(null), input.TimeZone.GetValueOr(TaskTime.DefaultTimeZone));
-        TaskChanges.ApplyReminder(task, input);
-        task.SetStatus(input.Status.GetValueOr(TaskItemStatus.Pending), now);
-
+        var task = await build(now);
         db.Tasks.Add(task);
         db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Created, task.ToCreatedData(), clock));
         if (idempotencyKey is not null)
@@ -85,13 +138,38 @@ public sealed class TaskService(
         }
         catch (DbUpdateException) when (idempotencyKey is not null)
         {
-            // The same key raced in from another request and won: answer as its replay.
             db.ChangeTracker.Clear();
             var winner = await IdempotencyRecord.FindAsync(db, userId, idempotencyKey, clock.GetUtcNow(), cancellationToken);
             if (winner is null) throw;
             return Replay(winner, requestHash);
         }
         return new TaskResult(TaskOutcome.Created, task);
+    }
+
+    /// <summary>The tasks of one of the user's series, by occurrence; null when they have no such series.</summary>
+    public async Task<SeriesResponse?> SeriesAsync(string userId, Guid seriesId, CancellationToken cancellationToken)
+    {
+        var tasks = await db.Tasks.AsNoTracking()
+            .Where(t => t.UserId == userId && t.SeriesId == seriesId)
+            .OrderBy(t => t.Occurrence)
+            .ToListAsync(cancellationToken);
+        if (tasks.Count == 0) return null;
+        return new SeriesResponse(seriesId, tasks[^1].Recurrence,
+            tasks.Select(t => new SeriesOccurrence(t.Id, t.Occurrence!.Value, t.DueDate, t.DueAt, t.Status, t.CompletedAt)).ToList());
+    }
+
+    /// <summary>
+    /// Stops a series: its tasks stop repeating (each emits task.updated with recurrence → null), so completing
+    /// them creates nothing more; the tasks themselves stay. False when the user has no such series.
+    /// </summary>
+    public async Task<bool> StopSeriesAsync(string userId, Guid seriesId, CancellationToken cancellationToken)
+    {
+        var taskIds = await db.Tasks.Where(t => t.UserId == userId && t.SeriesId == seriesId).Select(t => t.Id).ToListAsync(cancellationToken);
+        if (taskIds.Count == 0) return false;
+        var stop = TaskInput.ForRecurrence(null);
+        foreach (var taskId in taskIds)
+            await ChangeAsync(userId, taskId, ifMatch: null, stop, appliesTo: task => task.Recurrence is not null, cancellationToken);
+        return true;
     }
 
     public async Task<TaskResult> GetAsync(string userId, int taskId, CancellationToken cancellationToken)
@@ -192,7 +270,7 @@ public sealed class TaskService(
         {
             if (task is null) return TaskResult.NotFound;
             if (!IfMatchAllows(ifMatch, task)) return TaskResult.Stale;
-            if (!input.FitsTask(task.TimeZone, task.DueAt)) return TaskResult.Invalid(input.Errors);
+            if (!input.FitsTask(task)) return TaskResult.Invalid(input.Errors);
 
             var now = Now();
             var changes = appliesTo(task) ? TaskChanges.Apply(task, input, now) : [];

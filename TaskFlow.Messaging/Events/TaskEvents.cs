@@ -24,7 +24,10 @@ public sealed record TaskCreatedData(
     DateTimeOffset? DueAt,
     string TimeZone,
     DateTimeOffset? RemindAt,
-    string? RemindBefore);
+    string? RemindBefore,
+    string? Recurrence,
+    Guid? SeriesId,
+    int? Occurrence);
 
 /// <summary><c>changes</c> holds every field that changed, keyed by its wire name.</summary>
 public sealed record TaskUpdatedData(

@@ -9,14 +9,15 @@ public sealed class EventSchemaTests
 {
     private static readonly FakeTimeProvider Clock = new(DateTimeOffset.Parse("2025-01-16T10:00:00Z"));
 
-    /// <summary>The seed's fields in the seed's order; tags, due_at, time_zone, remind_at and remind_before are additive and come after them.</summary>
+    /// <summary>The seed's fields in the seed's order; the fields after status (tags, due, reminder, recurrence) are additive and come after them.</summary>
     [Fact]
     public void Task_created_serializes_to_the_seed_shape()
     {
         var envelope = EventEnvelope.Create(TaskEventTypes.Created,
             new TaskCreatedData(123, "user-uuid", "Task title", "Task description", "high", "work", new DateOnly(2025, 1, 20), "pending",
                 ["q1", "report"], DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"), "Europe/Berlin",
-                DateTimeOffset.Parse("2025-01-20T07:45:00Z"), "PT15M"),
+                DateTimeOffset.Parse("2025-01-20T07:45:00Z"), "PT15M",
+                "FREQ=WEEKLY", Guid.Parse("0192f0c4-0000-7000-8000-000000000001"), 1),
             Clock);
 
         AssertJson($$"""
@@ -38,7 +39,10 @@ public sealed class EventSchemaTests
                 "due_at": "2025-01-20T08:00:00Z",
                 "time_zone": "Europe/Berlin",
                 "remind_at": "2025-01-20T07:45:00Z",
-                "remind_before": "PT15M"
+                "remind_before": "PT15M",
+                "recurrence": "FREQ=WEEKLY",
+                "series_id": "0192f0c4-0000-7000-8000-000000000001",
+                "occurrence": 1
               }
             }
             """, EventJson.SerializeToUtf8Bytes(envelope));

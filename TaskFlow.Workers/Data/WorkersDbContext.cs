@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Outbox;
 using TaskFlow.Workers.Audit;
 using TaskFlow.Workers.Notifications;
+using TaskFlow.Workers.Recurring;
 using TaskFlow.Workers.Reminders;
 
 namespace TaskFlow.Workers.Data;
@@ -13,6 +14,7 @@ public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options)
     public DbSet<ScheduledReminder> Reminders => Set<ScheduledReminder>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<WebhookSubscription> Webhooks => Set<WebhookSubscription>();
+    public DbSet<RecurringTask> RecurringTasks => Set<RecurringTask>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -50,6 +52,14 @@ public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options)
             notification.HasIndex(n => new { n.UserId, n.CreatedAt });
             // The delivery loop's query: pending deliveries by next attempt.
             notification.HasIndex(n => n.NextAttemptAt).HasFilter("delivery_status = 'Pending'");
+        });
+
+        builder.Entity<RecurringTask>(task =>
+        {
+            task.ToTable("recurring_tasks");
+            task.HasKey(t => t.TaskId);
+            task.Property(t => t.TaskId).ValueGeneratedNever();
+            task.Property(t => t.UserId).HasMaxLength(450);
         });
 
         builder.Entity<WebhookSubscription>(webhook =>

@@ -368,9 +368,18 @@ namespace TaskFlow.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_key");
 
+                    b.Property<int?>("Occurrence")
+                        .HasColumnType("integer")
+                        .HasColumnName("occurrence");
+
                     b.Property<short>("Priority")
                         .HasColumnType("smallint")
                         .HasColumnName("priority");
+
+                    b.Property<string>("Recurrence")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("recurrence");
 
                     b.Property<DateTimeOffset?>("RemindAt")
                         .HasColumnType("timestamp with time zone")
@@ -379,6 +388,14 @@ namespace TaskFlow.Api.Data.Migrations
                     b.Property<TimeSpan?>("RemindBefore")
                         .HasColumnType("interval")
                         .HasColumnName("remind_before");
+
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("series_id");
+
+                    b.Property<DateTime?>("SeriesStart")
+                        .HasColumnType("timestamp without time zone")
+                        .HasColumnName("series_start");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -454,6 +471,9 @@ namespace TaskFlow.Api.Data.Migrations
 
                     b.HasIndex("UserId", "Priority", "Id")
                         .HasDatabaseName("ix_tasks_user_id_priority_id");
+
+                    b.HasIndex("UserId", "SeriesId", "Occurrence")
+                        .HasDatabaseName("ix_tasks_user_id_series_id_occurrence");
 
                     b.HasIndex("UserId", "TitleKey", "Id")
                         .HasDatabaseName("ix_tasks_user_id_title_key_id");

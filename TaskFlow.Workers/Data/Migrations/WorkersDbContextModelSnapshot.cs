@@ -259,6 +259,36 @@ namespace TaskFlow.Workers.Data.Migrations
                     b.ToTable("webhook_subscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Workers.Recurring.RecurringTask", b =>
+                {
+                    b.Property<int>("TaskId")
+                        .HasColumnType("integer")
+                        .HasColumnName("task_id");
+
+                    b.Property<int>("Occurrence")
+                        .HasColumnType("integer")
+                        .HasColumnName("occurrence");
+
+                    b.Property<bool>("Repeats")
+                        .HasColumnType("boolean")
+                        .HasColumnName("repeats");
+
+                    b.Property<Guid>("SeriesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("series_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TaskId")
+                        .HasName("pk_recurring_tasks");
+
+                    b.ToTable("recurring_tasks", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Workers.Reminders.ScheduledReminder", b =>
                 {
                     b.Property<int>("TaskId")

@@ -1,0 +1,94 @@
+using TaskFlow.Api.Tasks;
+
+namespace TaskFlow.Tests.Tasks;
+
+/// <summary>Next occurrences as a calendar user expects them (RFC 5545 semantics, computed by Ical.Net).</summary>
+public sealed class RecurrenceTests
+{
+    [Theory]
+    [InlineData("daily", "FREQ=DAILY")]
+    [InlineData("Weekdays", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")]
+    [InlineData("weekly", "FREQ=WEEKLY")]
+    [InlineData("monthly", "FREQ=MONTHLY")]
+    [InlineData("yearly", "FREQ=YEARLY")]
+    [InlineData("every 3 days", "FREQ=DAILY;INTERVAL=3")]
+    [InlineData("every 1 week", "FREQ=WEEKLY")]
+    [InlineData("every 2 weeks", "FREQ=WEEKLY;INTERVAL=2")]
+    [InlineData("every 6 months", "FREQ=MONTHLY;INTERVAL=6")]
+    [InlineData("RRULE:FREQ=MONTHLY;BYMONTHDAY=31;COUNT=6", "FREQ=MONTHLY;COUNT=6;BYMONTHDAY=31")]
+    public void Presets_and_rules_normalize_to_an_rrule(string text, string expected)
+    {
+        Assert.True(Recurrence.TryNormalize(text, out var rule, out var error), error);
+        Assert.Equal(expected, rule);
+    }
+
+    [Theory]
+    [InlineData("fortnightly", "not a recurrence")]
+    [InlineData("FREQ=SOMETIMES", "not a recurrence")]
+    [InlineData("BYDAY=MO", "FREQ")]
+    [InlineData("FREQ=HOURLY", "at most daily")]
+    [InlineData("FREQ=DAILY;INTERVAL=x", "not a recurrence")]
+    [InlineData("every 0 days", "1 to 365")]
+    [InlineData("FREQ=DAILY;COUNT=0", "COUNT")]
+    public void Invalid_rules_say_what_is_wrong(string text, string problem)
+    {
+        Assert.False(Recurrence.TryNormalize(text, out _, out var error));
+        Assert.Contains(problem, error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Weekdays_skip_the_weekend()
+    {
+        // Friday 2026-11-27 → Monday 2026-11-30.
+        Assert.Equal(new DateOnly(2026, 11, 30), Date(Next("weekdays", new DateTime(2026, 11, 27), "UTC", allDay: true, index: 1)));
+    }
+
+    [Fact]
+    public void A_monthly_task_on_the_31st_skips_months_without_one()
+    {
+        var start = new DateTime(2026, 1, 31, 9, 0, 0);
+        Assert.Equal(new DateOnly(2026, 3, 31), Date(Next("monthly", start, "UTC", allDay: true, index: 1)));
+        Assert.Equal(new DateOnly(2026, 5, 31), Date(Next("monthly", start, "UTC", allDay: true, index: 2)));
+    }
+
+    [Fact]
+    public void A_yearly_task_on_february_29_comes_back_in_leap_years()
+    {
+        Assert.Equal(new DateOnly(2028, 2, 29), Date(Next("yearly", new DateTime(2024, 2, 29), "UTC", allDay: true, index: 1)));
+    }
+
+    [Fact]
+    public void A_daily_nine_oclock_task_stays_at_nine_local_across_dst_forward_and_back()
+    {
+        var spring = Next("daily", new DateTime(2026, 3, 28, 9, 0, 0), "Europe/Berlin", allDay: false, index: 1)!.Value;
+        Assert.Equal(DateTimeOffset.Parse("2026-03-29T07:00:00Z"), spring); // 09:00 CEST (+02:00), the day after the switch
+        var autumn = Next("daily", new DateTime(2026, 10, 24, 9, 0, 0), "Europe/Berlin", allDay: false, index: 1)!.Value;
+        Assert.Equal(DateTimeOffset.Parse("2026-10-25T08:00:00Z"), autumn); // 09:00 CET (+01:00)
+        var newYork = Next("daily", new DateTime(2026, 3, 7, 9, 0, 0), "America/New_York", allDay: false, index: 1)!.Value;
+        Assert.Equal(DateTimeOffset.Parse("2026-03-08T13:00:00Z"), newYork); // 09:00 EDT (-04:00)
+    }
+
+    [Fact]
+    public void Count_ends_the_series()
+    {
+        var start = new DateTime(2026, 11, 27);
+        Assert.NotNull(Next("FREQ=DAILY;COUNT=3", start, "UTC", allDay: true, index: 2));
+        Assert.Null(Next("FREQ=DAILY;COUNT=3", start, "UTC", allDay: true, index: 3));
+    }
+
+    [Fact]
+    public void Until_ends_the_series()
+    {
+        var start = new DateTime(2026, 11, 27);
+        Assert.Equal(new DateOnly(2026, 11, 29), Date(Next("FREQ=DAILY;UNTIL=20261129", start, "UTC", allDay: true, index: 2)));
+        Assert.Null(Next("FREQ=DAILY;UNTIL=20261129", start, "UTC", allDay: true, index: 3));
+    }
+
+    private static DateTimeOffset? Next(string text, DateTime start, string timeZone, bool allDay, int index)
+    {
+        Assert.True(Recurrence.TryNormalize(text, out var rule, out var error), error);
+        return Recurrence.Occurrence(rule, start, timeZone, allDay, index);
+    }
+
+    private static DateOnly Date(DateTimeOffset? value) => DateOnly.FromDateTime(value!.Value.DateTime);
+}

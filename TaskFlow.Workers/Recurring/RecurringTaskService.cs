@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Consuming;
+using TaskFlow.Messaging.Events;
+using TaskFlow.Workers.Data;
+
+namespace TaskFlow.Workers.Recurring;
+
+/// <summary>What the service knows of a task that belongs to a series (kept from task-events).</summary>
+public sealed class RecurringTask
+{
+    public required int TaskId { get; init; }
+    public required string UserId { get; init; }
+    public required Guid SeriesId { get; set; }
+    public required int Occurrence { get; set; }
+    public bool Repeats { get; set; }
+}
+
+/// <summary>
+/// When an occurrence of a recurring task is completed, asks the Api to create the next one. The Idempotency-Key is
+/// derived from the series and the next occurrence's number, so a redelivered event, a crash between the call and
+/// the offset commit, two Workers replicas, or completing the task again after reopening it all land on the same
+/// key, and the Api creates the next task once.
+/// </summary>
+public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api) : IEventHandler
+{
+    public const string ConsumerGroup = "workers-recurring-tasks";
+
+    public async Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken)
+    {
+        var envelope = consumedEvent.Envelope;
+        switch (envelope.EventType)
+        {
+            case TaskEventTypes.Created:
+                var created = envelope.DataAs<TaskCreatedData>();
+                if (created is { SeriesId: { } seriesId, Occurrence: { } occurrence })
+                    await RememberAsync(created.TaskId, created.UserId, seriesId, occurrence, created.Recurrence is not null, cancellationToken);
+                break;
+
+            case TaskEventTypes.Updated:
+                var updated = envelope.DataAs<TaskUpdatedData>();
+                var task = await db.RecurringTasks.FindAsync([updated.TaskId], cancellationToken);
+                if (updated.Changes.TryGetValue("series_id", out var series) && series.New is not null
+                    && updated.Changes.TryGetValue("occurrence", out var number) && number.New is not null)
+                {
+                    // The task became recurring with this update: it starts a series.
+                    task = await RememberAsync(updated.TaskId, updated.UserId, series.New.GetValue<Guid>(), number.New.GetValue<int>(), true, cancellationToken);
+                }
+                if (task is null) return;
+                if (updated.Changes.TryGetValue("recurrence", out var recurrence))
+                {
+                    task.Repeats = recurrence.New is not null;
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                if (task.Repeats && updated.Changes.TryGetValue("status", out var status) && status.New?.GetValue<string>() == "completed")
+                    await api.CreateNextOccurrenceAsync(task, cancellationToken);
+                break;
+
+            case TaskEventTypes.Deleted:
+                var deleted = envelope.DataAs<TaskDeletedData>();
+                await db.RecurringTasks.Where(t => t.TaskId == deleted.TaskId).ExecuteDeleteAsync(cancellationToken);
+                break;
+        }
+    }
+
+    private async Task<RecurringTask> RememberAsync(int taskId, string userId, Guid seriesId, int occurrence, bool repeats, CancellationToken cancellationToken)
+    {
+        var task = await db.RecurringTasks.FindAsync([taskId], cancellationToken);
+        if (task is null)
+        {
+            task = new RecurringTask { TaskId = taskId, UserId = userId, SeriesId = seriesId, Occurrence = occurrence };
+            db.RecurringTasks.Add(task);
+        }
+        task.SeriesId = seriesId;
+        task.Occurrence = occurrence;
+        task.Repeats = repeats;
+        await db.SaveChangesAsync(cancellationToken);
+        return task;
+    }
+}
+
+/// <summary>The Api's internal task endpoints, through service discovery, with the internal key.</summary>
+public sealed class ApiTasksClient(HttpClient http)
+{
+    public async Task CreateNextOccurrenceAsync(RecurringTask task, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            $"/internal/tasks/{task.TaskId}/next-occurrence?user_id={Uri.EscapeDataString(task.UserId)}");
+        request.Headers.Add("Idempotency-Key", $"series-{task.SeriesId:N}-occurrence-{(task.Occurrence + 1).ToString(CultureInfo.InvariantCulture)}");
+        using var response = await http.SendAsync(request, cancellationToken);
+        // 404: the task was deleted meanwhile; nothing to continue.
+        if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
+    }
+}
