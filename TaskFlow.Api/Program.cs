@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using TaskFlow.Api;
 using TaskFlow.Api.Data;
+using TaskFlow.Api.Mcp;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
@@ -30,6 +31,7 @@ builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetA
 builder.Services.AddScoped<TaskService>();
 builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
+builder.AddTaskMcpServer();
 
 var app = builder.Build();
 
@@ -51,5 +53,6 @@ app.MapDefaultEndpoints();
 app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<IdentityUser>();
 app.MapTaskEndpoints();
 app.MapTaskLabelEndpoints();
+app.MapTaskMcp();
 
 app.Run();
