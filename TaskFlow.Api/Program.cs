@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using TaskFlow.Api;
+using TaskFlow.Api.Chat;
 using TaskFlow.Api.Data;
 using TaskFlow.Api.Mcp;
 using TaskFlow.Api.Tasks;
@@ -32,6 +33,7 @@ builder.Services.AddScoped<TaskService>();
 builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
 builder.AddTaskMcpServer();
+builder.AddChat();
 
 var app = builder.Build();
 
@@ -54,5 +56,6 @@ app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<IdentityUser>();
 app.MapTaskEndpoints();
 app.MapTaskLabelEndpoints();
 app.MapTaskMcp();
+app.MapChatEndpoints();
 
 app.Run();

@@ -28,15 +28,25 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithEnvironment("Messaging__Transport", messagingTransport)
     .WithDaprSidecar(dapr);
 
-builder.AddProject<Projects.TaskFlow_Api>("api")
+var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
     .WithHttpEndpointNamedHttp(port: 8000)
     .WithKafka(kafka)
     .WithReference(tasksdb).WaitFor(tasksdb)
+    // Chat conversations (the Dapr transport reaches the same Redis through the sidecar's state store).
+    .WithReference(redis).WaitFor(redis)
     .WithReference(workers.GetEndpoint("http"))
     .WithEnvironment("Internal__ApiKey", internalApiKey)
     .WithEnvironment("Messaging__Transport", messagingTransport)
     // 3500 as in the seed.
     .WithDaprSidecar(dapr, httpPort: 3500);
+
+// The chat model behind /api/chat, from this AppHost's configuration or user secrets (README, "Chat and MCP").
+foreach (var setting in new[] { "Provider", "Endpoint", "Model" })
+{
+    if (builder.Configuration[$"Chat:{setting}"] is { } value) api.WithEnvironment($"Chat__{setting}", value);
+}
+if (builder.Configuration["Chat:ApiKey"] is not null)
+    api.WithEnvironment("Chat__ApiKey", builder.AddParameterFromConfiguration("chat-api-key", "Chat:ApiKey", secret: true));
 
 builder.Build().Run();

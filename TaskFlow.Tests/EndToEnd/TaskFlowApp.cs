@@ -37,7 +37,8 @@ public sealed class TaskFlowApp : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
-            ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", .. _extraArguments],
+            // The scripted chat model (a test double in the Api) lets tests drive /api/chat deterministically.
+            ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", "--Chat:Provider=scripted", .. _extraArguments],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
         builder.Services.AddLogging(logging => logging
@@ -56,6 +57,16 @@ public sealed class TaskFlowApp : IAsyncLifetime
     }
 
     public HttpClient CreateApiClient() => App.CreateHttpClient("api");
+
+    /// <summary>Restarts the Api process (as a deploy or a crash would) and waits until it is healthy again.</summary>
+    public async Task RestartApiAsync()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var result = await App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync("api", KnownResourceCommands.RestartCommand, cancellation.Token);
+        Assert.True(result.Success, $"could not restart the api: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellation.Token);
+    }
 
     /// <summary>The secret the AppHost generated for service-to-service calls (and hands to Dapr sidecars as their app token).</summary>
     public async Task<string> InternalApiKeyAsync()
