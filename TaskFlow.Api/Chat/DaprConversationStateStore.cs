@@ -17,7 +17,9 @@ public sealed class DaprConversationStateStore(IHttpClientFactory httpClients) :
         using var response = await Sidecar().GetAsync($"{StatePath}/{Uri.EscapeDataString(key)}?consistency=strong", cancellationToken);
         response.EnsureSuccessStatusCode();
         if (response.StatusCode == HttpStatusCode.NoContent) return null;
-        var etag = response.Headers.ETag?.Tag ?? response.Headers.GetValues("ETag").Single();
+        // Raw, not the typed ETag: Dapr sends it unquoted and wants exactly that string back.
+        var etag = response.Headers.TryGetValues("ETag", out var values) ? values.Single()
+            : throw new InvalidOperationException($"The Dapr state store returned {key} without an ETag.");
         return new StoredState(await response.Content.ReadAsByteArrayAsync(cancellationToken), etag);
     }
 

@@ -66,7 +66,7 @@ public static class TaskTools
             Schema(["task_id"], TaskId(),
                 ("remind_at", new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date-time", ["description"] = "When to remind, as a date-time with offset (2026-12-01T08:45:00+01:00)." }),
                 ("remind_before", new JsonObject { ["type"] = new JsonArray("string", "null"), ["description"] = "How long before the task is due to remind, as an ISO-8601 duration (PT15M, PT2H, P1D)." })),
-            ReadOnly: false, Destructive: false, WithTaskId(UpdateAsync)),
+            ReadOnly: false, Destructive: false, Requiring(["remind_at", "remind_before"], WithTaskId(UpdateAsync))),
         new("set_recurrence", "Set a recurrence",
             "Make a task repeat: when it is completed, the next occurrence is created. null stops the repetition.",
             Schema(["task_id", "recurrence"], TaskId(),
@@ -137,6 +137,12 @@ public static class TaskTools
 
     private static Func<TaskToolCall, Task<ToolAnswer>> WithTaskId(Func<TaskToolCall, int, Task<TaskResult>> run) => async call =>
         call.TaskId(out var error) is { } taskId ? Answer(await run(call, taskId), taskId) : error!;
+
+    /// <summary>At least one of <paramref name="anyOf"/> must be given (null counts: it clears).</summary>
+    private static Func<TaskToolCall, Task<ToolAnswer>> Requiring(string[] anyOf, Func<TaskToolCall, Task<ToolAnswer>> run) => call =>
+        anyOf.Any(call.Arguments.ContainsKey)
+            ? run(call)
+            : Task.FromResult(ToolAnswer.Error($"Give {string.Join(" or ", anyOf)}."));
 
     private static ToolAnswer Answer(TaskResult result, int? taskId) => result.Outcome switch
     {

@@ -80,6 +80,7 @@ public sealed class McpTests(TaskFlowApp app)
         var badTaskId = await mcp.CallToolAsync("get_task", new Dictionary<string, object?> { ["task_id"] = "abc" });
         var unknownArgument = await mcp.CallToolAsync("list_tasks", new Dictionary<string, object?> { ["colour"] = "red" });
         var badLimit = await mcp.CallToolAsync("list_tasks", new Dictionary<string, object?> { ["limit"] = 0 });
+        var noReminder = await mcp.CallToolAsync("set_reminder", new Dictionary<string, object?> { ["task_id"] = 1 });
 
         Assert.True(badPriority.IsError);
         Assert.Contains("priority", Text(badPriority));
@@ -89,6 +90,8 @@ public sealed class McpTests(TaskFlowApp app)
         Assert.Contains("colour", Text(unknownArgument));
         Assert.True(badLimit.IsError);
         Assert.Contains("limit", Text(badLimit));
+        Assert.True(noReminder.IsError);
+        Assert.Contains("remind_at or remind_before", Text(noReminder));
     }
 
     /// <summary>
