@@ -41,7 +41,7 @@ var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     // 3500 as in the seed.
     .WithDaprSidecar(dapr, httpPort: 3500);
 
-// The chat model behind /api/chat, from this AppHost's configuration or user secrets (README, "Chat and MCP").
+// The chat model behind /api/chat, from this AppHost's configuration or user secrets (README, "MCP and chat").
 foreach (var setting in new[] { "Provider", "Endpoint", "Model" })
 {
     if (builder.Configuration[$"Chat:{setting}"] is { } value) api.WithEnvironment($"Chat__{setting}", value);
