@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using TaskFlow.Api;
+using TaskFlow.Api.Chat;
 using TaskFlow.Api.Data;
+using TaskFlow.Api.Mcp;
 using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging;
@@ -33,6 +35,8 @@ builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddres
     .AddInternalApiKey();
 builder.Services.AddHttpClient<WorkersNotificationsClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
+builder.AddTaskMcpServer();
+builder.AddChat();
 
 var app = builder.Build();
 
@@ -57,5 +61,7 @@ app.MapTaskLabelEndpoints();
 app.MapNotificationEndpoints();
 app.MapSeriesEndpoints();
 app.MapInternalTaskEndpoints();
+app.MapTaskMcp();
+app.MapChatEndpoints();
 
 app.Run();

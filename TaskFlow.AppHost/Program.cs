@@ -36,6 +36,8 @@ var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     .WithHttpEndpointNamedHttp(port: 8000)
     .WithKafka(kafka)
     .WithReference(tasksdb).WaitFor(tasksdb)
+    // Chat conversations (the Dapr transport reaches the same Redis through the sidecar's state store).
+    .WithReference(redis).WaitFor(redis)
     .WithReference(workers.GetEndpoint("http"))
     .WithEnvironment("Internal__ApiKey", internalApiKey)
     .WithEnvironment("Messaging__Transport", messagingTransport)
@@ -44,5 +46,13 @@ var api = builder.AddProject<Projects.TaskFlow_Api>("api")
 
 // The RecurringTaskService creates next occurrences through the Api's internal endpoint.
 workers.WithReference(api.GetEndpoint("http"));
+
+// The chat model behind /api/chat, from this AppHost's configuration or user secrets (README, "MCP and chat").
+foreach (var setting in new[] { "Provider", "Endpoint", "Model" })
+{
+    if (builder.Configuration[$"Chat:{setting}"] is { } value) api.WithEnvironment($"Chat__{setting}", value);
+}
+if (builder.Configuration["Chat:ApiKey"] is not null)
+    api.WithEnvironment("Chat__ApiKey", builder.AddParameterFromConfiguration("chat-api-key", "Chat:ApiKey", secret: true));
 
 builder.Build().Run();

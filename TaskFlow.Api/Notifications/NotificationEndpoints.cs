@@ -21,12 +21,7 @@ public static class NotificationEndpoints
 {
     public static RouteGroupBuilder MapNotificationEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api")
-            .WithTags("Notifications")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.PerUserPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        var group = routes.MapSignedInGroup("/api", "Notifications")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddEndpointFilter(async (context, next) =>
             {

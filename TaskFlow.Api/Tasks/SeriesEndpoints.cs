@@ -9,12 +9,7 @@ public static class SeriesEndpoints
 {
     public static RouteGroupBuilder MapSeriesEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/series")
-            .WithTags("Tasks")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.PerUserPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapSignedInGroup("/api/series", "Tasks");
 
         group.MapGet("/{seriesId:guid}", async Task<Results<Ok<SeriesResponse>, NotFound<ProblemDetails>>> (
                 Guid seriesId, ClaimsPrincipal user, TaskService tasks, CancellationToken ct) =>

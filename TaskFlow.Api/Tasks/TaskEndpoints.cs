@@ -12,12 +12,7 @@ public static class TaskEndpoints
 
     public static RouteGroupBuilder MapTaskEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/tasks")
-            .WithTags("Tasks")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.PerUserPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapSignedInGroup("/api/tasks", "Tasks");
 
         group.MapPost("/", CreateAsync)
             .WithName("CreateTask")
@@ -61,12 +56,7 @@ public static class TaskEndpoints
     /// <summary><c>GET /api/categories</c> and <c>GET /api/tags</c>: the user's own, with how many tasks use each.</summary>
     public static RouteGroupBuilder MapTaskLabelEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api")
-            .WithTags("Tasks")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.PerUserPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapSignedInGroup("/api", "Tasks");
         group.MapGet("/categories", async Task<Ok<List<CategoryCount>>> (ClaimsPrincipal user, TaskService tasks, CancellationToken ct) =>
                 TypedResults.Ok(await tasks.CategoriesAsync(user.UserId(), ct)))
             .WithName("ListCategories").WithSummary("Your categories with task counts");

@@ -37,7 +37,8 @@ public sealed class TaskFlowApp : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
-            ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", .. _extraArguments],
+            // The scripted chat model (a test double in the Api) lets tests drive /api/chat deterministically.
+            ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", "--Chat:Provider=scripted", .. _extraArguments],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
         builder.Services.AddLogging(logging => logging
@@ -56,6 +57,39 @@ public sealed class TaskFlowApp : IAsyncLifetime
     }
 
     public HttpClient CreateApiClient() => App.CreateHttpClient("api");
+
+    /// <summary>Restarts the Api process (as a deploy or a crash would) and waits until it is healthy again.</summary>
+    public async Task RestartApiAsync()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var result = await App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync("api", KnownResourceCommands.RestartCommand, cancellation.Token);
+        Assert.True(result.Success, $"could not restart the api: {result.Message}");
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellation.Token);
+        }
+        catch (DistributedApplicationException exception)
+        {
+            throw new InvalidOperationException($"{exception.Message} Its last log lines:\n{await RecentLogsAsync("api")}", exception);
+        }
+    }
+
+    /// <summary>The resource's console output so far (the last lines), for failure messages.</summary>
+    public async Task<string> RecentLogsAsync(string resourceName, int lines = 40)
+    {
+        var collected = new List<string>();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceName).WithCancellation(enough.Token))
+                collected.AddRange(batch.Select(line => line.Content));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return string.Join("\n", collected.TakeLast(lines));
+    }
 
     /// <summary>The secret the AppHost generated for service-to-service calls (and hands to Dapr sidecars as their app token).</summary>
     public async Task<string> InternalApiKeyAsync()

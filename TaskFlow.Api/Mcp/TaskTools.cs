@@ -1,0 +1,210 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TaskFlow.Api.Tasks;
+using TaskFlow.Messaging.Events;
+
+namespace TaskFlow.Api.Mcp;
+
+/// <summary>
+/// The task tools for AI agents. Arguments carry REST's field names; every tool goes through <see cref="TaskService"/>
+/// and task bodies through <see cref="TaskInput.Parse"/>, so validation, ownership and outbox events are REST's own.
+/// A bad argument or a task the caller does not have is an error answer with a message, never an exception.
+/// </summary>
+public static class TaskTools
+{
+    public static readonly IReadOnlyList<TaskTool> All =
+    [
+        new("add_task", "Add a task",
+            "Create a task for the signed-in user. Only title is required; priority defaults to medium, status to pending. "
+            + "Give due_at for a moment (with offset) or due_date for a whole day. Returns the task with its task_id.",
+            Schema(["title"], Title(), Description(), Priority(), Category(), Tags(), DueDate(), DueAt(), TimeZone(), Status()),
+            ReadOnly: false, Destructive: false, AddAsync),
+        new("list_tasks", "List tasks",
+            "List the signed-in user's tasks, filtered, searched and sorted. All arguments are optional; results come in pages "
+            + "(items, next_cursor): pass next_cursor as cursor to get the next page.",
+            Schema([],
+                ("status", Enum<TaskItemStatus>("Only tasks with this status.")),
+                ("priority", Enum<TaskPriority>("Only tasks with this priority.")),
+                ("category", Text("Only tasks in this category (exact, case-insensitive).")),
+                ("tag", new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = "Only tasks carrying every one of these tags." }),
+                ("query", Text("Case-insensitive text to find in title or description.")),
+                ("due_after", Text("Due at or after this date-time (with offset) or date (yyyy-MM-dd).")),
+                ("due_before", Text("Due strictly before this date-time (with offset) or date (yyyy-MM-dd).")),
+                ("overdue", new JsonObject { ["type"] = "boolean", ["description"] = "true: only tasks past due and not completed; false: only the others." }),
+                ("sort", new JsonObject
+                {
+                    ["type"] = "string",
+                    ["enum"] = new JsonArray(["due", "-due", "priority", "-priority", "title", "-title", "created", "-created", "updated", "-updated"]),
+                    ["description"] = "Sort order; a leading - means descending. Default: created.",
+                }),
+                ("limit", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = TaskQuery.MaxLimit, ["description"] = $"Page size; default {TaskQuery.DefaultLimit}." }),
+                ("cursor", Text("next_cursor of the previous page."))),
+            ReadOnly: true, Destructive: false, ListAsync),
+        new("get_task", "Get a task", "Get one of the signed-in user's tasks by task_id.",
+            Schema(["task_id"], TaskId()),
+            ReadOnly: true, Destructive: false,
+            WithTaskId((call, id) => call.Tasks.GetAsync(call.UserId, id, call.CancellationToken))),
+        new("update_task", "Update a task",
+            "Change some fields of a task: only the arguments given change; null clears description, category, due_date and due_at. "
+            + "To complete or reopen a task prefer complete_task / reopen_task.",
+            Schema(["task_id"], TaskId(), Title(), Description(), Priority(), Category(), Tags(), DueDate(), DueAt(), TimeZone(), Status()),
+            ReadOnly: false, Destructive: false, WithTaskId(UpdateAsync)),
+        new("complete_task", "Complete a task", "Mark a task completed (sets completed_at). Completing a completed task changes nothing.",
+            Schema(["task_id"], TaskId()),
+            ReadOnly: false, Destructive: false,
+            WithTaskId((call, id) => call.Tasks.CompleteAsync(call.UserId, id, null, call.CancellationToken))),
+        new("reopen_task", "Reopen a task", "Reopen a completed task: back to pending, completed_at cleared. A task that is not completed stays as it is.",
+            Schema(["task_id"], TaskId()),
+            ReadOnly: false, Destructive: false,
+            WithTaskId((call, id) => call.Tasks.ReopenAsync(call.UserId, id, null, call.CancellationToken))),
+        new("delete_task", "Delete a task", "Delete a task for good. Its audit history stays readable through task_history.",
+            Schema(["task_id"], TaskId()),
+            ReadOnly: false, Destructive: true,
+            WithTaskId((call, id) => call.Tasks.DeleteAsync(call.UserId, id, null, call.CancellationToken))),
+        new("set_reminder", "Set a reminder",
+            "Remind the user about a task: either at a moment (remind_at) or some time before it is due (remind_before). null clears it.",
+            Schema(["task_id"], TaskId(),
+                ("remind_at", new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date-time", ["description"] = "When to remind, as a date-time with offset (2026-12-01T08:45:00+01:00)." }),
+                ("remind_before", new JsonObject { ["type"] = new JsonArray("string", "null"), ["description"] = "How long before the task is due to remind, as an ISO-8601 duration (PT15M, PT2H, P1D)." })),
+            ReadOnly: false, Destructive: false, Requiring(["remind_at", "remind_before"], WithTaskId(UpdateAsync))),
+        new("set_recurrence", "Set a recurrence",
+            "Make a task repeat: when it is completed, the next occurrence is created. null stops the repetition.",
+            Schema(["task_id", "recurrence"], TaskId(),
+                ("recurrence", new JsonObject { ["type"] = new JsonArray("string", "null"), ["description"] = "daily, weekdays, weekly, monthly, yearly, \"every N days|weeks|months\", or an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10. The task needs a due date; null stops repeating." })),
+            ReadOnly: false, Destructive: false, WithTaskId(UpdateAsync)),
+        new("task_history", "Task history", "The audit history of a task, oldest first: every event with the fields it changed (old and new values).",
+            Schema(["task_id"], TaskId()),
+            ReadOnly: true, Destructive: false, HistoryAsync),
+    ];
+
+    private static Task<TaskResult> UpdateAsync(TaskToolCall call, int taskId) =>
+        call.Tasks.UpdateAsync(call.UserId, taskId, TaskInput.Parse(call.BodyWithoutTaskId(), requireTitle: false), null, call.CancellationToken);
+
+    private static async Task<ToolAnswer> AddAsync(TaskToolCall call)
+    {
+        var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(call.Arguments), requireTitle: true);
+        return Answer(await call.Tasks.CreateAsync(call.UserId, input, idempotencyKey: null, call.CancellationToken), taskId: null);
+    }
+
+    private static async Task<ToolAnswer> ListAsync(TaskToolCall call)
+    {
+        var errors = new Dictionary<string, string[]>();
+        string? Scalar(string name)
+        {
+            switch (call.Arguments[name])
+            {
+                case null:
+                    return null;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    return value.GetValue<string>();
+                case JsonValue value when value.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                    return value.ToJsonString();
+                default:
+                    errors[name] = [$"The {name} must be a single value."];
+                    return null;
+            }
+        }
+        string[]? tags = call.Arguments["tag"] switch
+        {
+            null => null,
+            JsonArray array when array.All(t => t is JsonValue v && v.GetValueKind() == JsonValueKind.String) => array.Select(t => t!.GetValue<string>()).ToArray(),
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => [value.GetValue<string>()],
+            _ => null,
+        };
+        if (tags is null && call.Arguments["tag"] is not null) errors["tag"] = ["The tag must be an array of strings."];
+
+        var query = TaskQuery.Parse(new TaskQueryParameters(
+            Scalar("status"), Scalar("priority"), Scalar("category"), tags, Scalar("query"), Scalar("due_before"), Scalar("due_after"),
+            Scalar("overdue"), Scalar("sort"), Scalar("limit"), Scalar("cursor")));
+        foreach (var (field, messages) in query.Errors) errors.TryAdd(field == "q" ? "query" : field, messages);
+        if (errors.Count > 0) return ToolAnswer.Invalid(errors);
+
+        var page = await call.Tasks.ListAsync(call.UserId, query, call.CancellationToken);
+        return ToolAnswer.Ok(ToJson(new TaskListResponse(page.Items.Select(t => t.ToResponse()).ToList(), page.NextCursor)));
+    }
+
+    private static async Task<ToolAnswer> HistoryAsync(TaskToolCall call)
+    {
+        if (call.TaskId(out var error) is not { } taskId) return error!;
+        var (outcome, history) = await call.Tasks.HistoryAsync(call.UserId, taskId, call.CancellationToken);
+        return outcome switch
+        {
+            TaskOutcome.Ok => ToolAnswer.Ok(ToJson(history)),
+            TaskOutcome.Unavailable => ToolAnswer.Error("The audit history is unavailable right now; try again shortly."),
+            _ => NotFound(taskId),
+        };
+    }
+
+    private static Func<TaskToolCall, Task<ToolAnswer>> WithTaskId(Func<TaskToolCall, int, Task<TaskResult>> run) => async call =>
+        call.TaskId(out var error) is { } taskId ? Answer(await run(call, taskId), taskId) : error!;
+
+    /// <summary>At least one of <paramref name="anyOf"/> must be given (null counts: it clears).</summary>
+    private static Func<TaskToolCall, Task<ToolAnswer>> Requiring(string[] anyOf, Func<TaskToolCall, Task<ToolAnswer>> run) => call =>
+        anyOf.Any(call.Arguments.ContainsKey)
+            ? run(call)
+            : Task.FromResult(ToolAnswer.Error($"Give {string.Join(" or ", anyOf)}."));
+
+    private static ToolAnswer Answer(TaskResult result, int? taskId) => result.Outcome switch
+    {
+        TaskOutcome.Ok or TaskOutcome.Created when result.Task is { } task => ToolAnswer.Ok(ToJson(task.ToResponse())),
+        TaskOutcome.Deleted => ToolAnswer.Ok(new JsonObject { ["task_id"] = taskId, ["deleted"] = true }),
+        TaskOutcome.Invalid => ToolAnswer.Invalid(result.Errors!),
+        _ => NotFound(taskId),
+    };
+
+    private static ToolAnswer NotFound(int? taskId) =>
+        ToolAnswer.Error($"You have no task {taskId}. Use list_tasks to find the task_id of one of your tasks.");
+
+    private static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, EventJson.Options)!;
+
+    private static JsonObject Schema(string[] required, params (string Name, JsonObject Schema)[] properties) => new()
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject(properties.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Schema))),
+        ["required"] = new JsonArray(required.Select(r => (JsonNode?)r).ToArray()),
+        ["additionalProperties"] = false,
+    };
+
+    private static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };
+
+    private static JsonObject Enum<TEnum>(string description) where TEnum : struct, System.Enum => new()
+    {
+        ["type"] = "string",
+        ["enum"] = new JsonArray(System.Enum.GetValues<TEnum>().Select(v => (JsonNode?)v.ToWire()).ToArray()),
+        ["description"] = description,
+    };
+
+    private static (string, JsonObject) TaskId() =>
+        ("task_id", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The task's id (task_id in the results of add_task and list_tasks)." });
+
+    private static (string, JsonObject) Title() =>
+        ("title", new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = TaskLimits.TitleMaxLength, ["description"] = "What is to be done." });
+
+    private static (string, JsonObject) Description() =>
+        ("description", new JsonObject { ["type"] = new JsonArray("string", "null"), ["maxLength"] = TaskLimits.DescriptionMaxLength, ["description"] = "Details." });
+
+    private static (string, JsonObject) Priority() => ("priority", Enum<TaskPriority>("How important the task is."));
+
+    private static (string, JsonObject) Category() =>
+        ("category", new JsonObject { ["type"] = new JsonArray("string", "null"), ["maxLength"] = TaskLimits.CategoryMaxLength, ["description"] = "One category, such as work or home." });
+
+    private static (string, JsonObject) Tags() =>
+        ("tags", new JsonObject
+        {
+            ["type"] = "array",
+            ["items"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = TaskLimits.TagMaxLength },
+            ["maxItems"] = TaskLimits.MaxTags,
+            ["description"] = "Labels, case-insensitive and unique. Replaces the task's tags.",
+        });
+
+    private static (string, JsonObject) DueDate() =>
+        ("due_date", new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date", ["description"] = "Due that whole day (yyyy-MM-dd)." });
+
+    private static (string, JsonObject) DueAt() =>
+        ("due_at", new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date-time", ["description"] = "Due at this moment, with offset (2026-12-01T09:00:00+01:00)." });
+
+    private static (string, JsonObject) TimeZone() =>
+        ("time_zone", Text("IANA time zone the task lives in (Europe/Berlin); default UTC. due_date is read in this zone."));
+
+    private static (string, JsonObject) Status() => ("status", Enum<TaskItemStatus>("Where the task stands."));
+}
