@@ -29,7 +29,7 @@ public static class NotificationEndpoints
                 {
                     return await next(context);
                 }
-                catch (HttpRequestException exception)
+                catch (Exception exception) when (WorkersCalls.IsUnavailable(exception))
                 {
                     context.HttpContext.RequestServices.GetRequiredService<ILogger<WorkersNotificationsClient>>()
                         .LogWarning(exception, "The Workers' notification service did not answer.");

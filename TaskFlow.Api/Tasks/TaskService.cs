@@ -229,7 +229,7 @@ public sealed class TaskService(
         {
             history = await workers.GetHistoryAsync(taskId, userId, cancellationToken);
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (WorkersCalls.IsUnavailable(exception))
         {
             logger.LogWarning(exception, "The Workers' audit service did not answer for task {TaskId}.", taskId);
             return (TaskOutcome.Unavailable, []);
