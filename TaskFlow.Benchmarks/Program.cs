@@ -1,0 +1,33 @@
+using TaskFlow.Benchmarks;
+using TaskFlow.Benchmarks.Reminders;
+using TaskFlow.Benchmarks.TasksQuery;
+
+// Benchmarks run by hand on the real AppHost: dotnet run -c Release --project TaskFlow.Benchmarks -- <verb> [options]
+var verbs = new Dictionary<string, (string Options, string Summary, Func<BenchmarkOptions, Task> Run)>
+{
+    ["tasks-query"] = ("[--tasks 50000] [--other-tasks 20000] [--samples 100]",
+        "GET /api/tasks latency per query shape for a user with many tasks, plus Postgres plans",
+        TasksQueryBenchmark.RunAsync),
+    ["reminders"] = ("[--reminders 1000] [--window-seconds 20]",
+        "reminder lateness (fired_at - remind_at) p50/p99 for many reminders due within a short window",
+        RemindersBenchmark.RunAsync),
+};
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project TaskFlow.Benchmarks -- <verb> [options]");
+    foreach (var (name, (options, summary, _)) in verbs)
+        Console.Error.WriteLine($"  {name} {options}\n      {summary}");
+    return 2;
+}
+
+try
+{
+    await verb.Run(BenchmarkOptions.Parse(args[1..]));
+    return 0;
+}
+catch (BenchmarkOptionsException exception)
+{
+    Console.Error.WriteLine($"{args[0]}: {exception.Message} (options: {verb.Options})");
+    return 2;
+}

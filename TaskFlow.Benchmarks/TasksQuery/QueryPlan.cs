@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace TaskFlow.Benchmarks.TasksQuery;
+
+/// <summary>What <c>EXPLAIN (ANALYZE, BUFFERS)</c> says about a shape's SQL: its node tree in one line, its times, and the full text plan.</summary>
+public sealed record QueryPlan(string Nodes, double PlanningMs, double ExecutionMs, long BuffersHit, long BuffersRead, bool SeqScanOnTasks, IReadOnlyList<string> Text)
+{
+    public static async Task<QueryPlan> ExplainAsync(NpgsqlDataSource db, QueryShape shape, string userId)
+    {
+        // Once untimed, as the HTTP samples ran warm too.
+        await RunAsync(db, shape.Sql, shape, userId);
+        var json = JsonNode.Parse((string)(await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + shape.Sql, shape, userId))[0])!.AsArray()[0]!;
+        var text = (await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS) " + shape.Sql, shape, userId)).Cast<string>().ToList();
+        var root = json["Plan"]!;
+        return new QueryPlan(
+            Render(root),
+            json["Planning Time"]!.GetValue<double>(),
+            json["Execution Time"]!.GetValue<double>(),
+            root["Shared Hit Blocks"]!.GetValue<long>(),
+            root["Shared Read Blocks"]!.GetValue<long>(),
+            Flatten(root).Any(node => (string?)node["Node Type"] == "Seq Scan" && (string?)node["Relation Name"] == "tasks"),
+            text);
+    }
+
+    public string Summary => string.Create(CultureInfo.InvariantCulture, $"{ExecutionMs:F2} ms exec, {PlanningMs:F2} ms planning, buffers hit={BuffersHit} read={BuffersRead}: {Nodes}");
+
+    /// <summary>"Limit → Index Scan using ix on tasks", siblings in brackets.</summary>
+    private static string Render(JsonNode node)
+    {
+        var label = (string)node["Node Type"]!;
+        if ((string?)node["Index Name"] is { } index) label += $" using {index}";
+        if ((string?)node["Relation Name"] is { } relation) label += $" on {relation}";
+        var children = node["Plans"]?.AsArray().Select(child => Render(child!)).ToList() ?? [];
+        return children.Count switch
+        {
+            0 => label,
+            1 => $"{label} → {children[0]}",
+            _ => $"{label} → [{string.Join(" | ", children)}]",
+        };
+    }
+
+    private static IEnumerable<JsonNode> Flatten(JsonNode node) =>
+        new[] { node }.Concat(node["Plans"]?.AsArray().SelectMany(child => Flatten(child!)) ?? []);
+
+    private static async Task<List<object>> RunAsync(NpgsqlDataSource db, string sql, QueryShape shape, string userId)
+    {
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.AddWithValue("user", userId);
+        foreach (var (name, value) in shape.Parameters) command.Parameters.AddWithValue(name, value);
+        await using var reader = await command.ExecuteReaderAsync();
+        var firstColumn = new List<object>();
+        while (await reader.ReadAsync()) firstColumn.Add(reader.GetValue(0));
+        return firstColumn;
+    }
+}
