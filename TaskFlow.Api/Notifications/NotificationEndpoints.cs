@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskFlow.Api.Tasks;
+using TaskFlow.Messaging.Contracts;
 
 namespace TaskFlow.Api.Notifications;
 
@@ -38,7 +39,7 @@ public static class NotificationEndpoints
                 }
             });
 
-        group.MapGet("/notifications", async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> (
+        group.MapGet("/notifications", async Task<Results<Ok<List<NotificationView>>, ValidationProblem>> (
                 [Description("true: only unread; false: only read.")] bool? unread,
                 [Description("1-200; default 50.")] int? limit,
                 HttpContext http, WorkersNotificationsClient workers, CancellationToken ct) =>
@@ -47,7 +48,7 @@ public static class NotificationEndpoints
                 : TypedResults.Ok(await workers.ListAsync(http.User.UserId(), unread, limit ?? 50, ct)))
             .WithName("ListNotifications").WithSummary("Your notifications, newest first");
 
-        group.MapPost("/notifications/{notificationId:guid}/read", async Task<Results<Ok<NotificationResponse>, NotFound<ProblemDetails>>> (
+        group.MapPost("/notifications/{notificationId:guid}/read", async Task<Results<Ok<NotificationView>, NotFound<ProblemDetails>>> (
                 Guid notificationId, HttpContext http, WorkersNotificationsClient workers, CancellationToken ct) =>
             await workers.MarkReadAsync(http.User.UserId(), notificationId, ct) is { } read ? TypedResults.Ok(read) : NotificationNotFound(notificationId))
             .WithName("ReadNotification").WithSummary("Mark a notification read");
@@ -57,7 +58,7 @@ public static class NotificationEndpoints
             .WithSummary("Remind again later: moves the task's reminder (remind_at) and marks this notification read")
             .Accepts<SnoozeRequest>("application/json");
 
-        group.MapGet("/me/webhook", async Task<Results<Ok<WebhookResponse>, NotFound<ProblemDetails>>> (
+        group.MapGet("/me/webhook", async Task<Results<Ok<WebhookView>, NotFound<ProblemDetails>>> (
                 HttpContext http, WorkersNotificationsClient workers, CancellationToken ct) =>
             await workers.GetWebhookAsync(http.User.UserId(), ct) is { } webhook
                 ? TypedResults.Ok(webhook)
@@ -77,7 +78,7 @@ public static class NotificationEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<NotificationResponse>, NotFound<ProblemDetails>, ValidationProblem>> SnoozeAsync(
+    private static async Task<Results<Ok<NotificationView>, NotFound<ProblemDetails>, ValidationProblem>> SnoozeAsync(
         Guid notificationId, HttpContext http, WorkersNotificationsClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadObjectAsync(http.Request, ct);
@@ -108,7 +109,7 @@ public static class NotificationEndpoints
         return TypedResults.Ok((await workers.MarkReadAsync(userId, notificationId, ct))!);
     }
 
-    private static async Task<Results<Ok<WebhookResponse>, ValidationProblem>> PutWebhookAsync(
+    private static async Task<Results<Ok<WebhookView>, ValidationProblem>> PutWebhookAsync(
         HttpContext http, WorkersNotificationsClient workers, CancellationToken ct)
     {
         var body = await ReadObjectAsync(http.Request, ct);

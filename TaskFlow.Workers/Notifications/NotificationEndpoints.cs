@@ -1,26 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Contracts;
 using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Notifications;
-
-/// <summary>A notification as the Api shows it to its user.</summary>
-public sealed record NotificationView(
-    Guid NotificationId,
-    int TaskId,
-    string Title,
-    string Message,
-    DateTimeOffset? DueAt,
-    DateTimeOffset RemindAt,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? ReadAt,
-    string DeliveryStatus,
-    int Attempts,
-    string? LastError);
-
-public sealed record WebhookView(string Url, DateTimeOffset UpdatedAt);
-
-public sealed record WebhookRequest(string Url, string Secret);
 
 /// <summary>
 /// Internal endpoints (service-to-service, internal key) over notifications and webhook settings; the Api checks
@@ -63,7 +46,7 @@ public static class NotificationEndpoints
                 ? TypedResults.Ok(new WebhookView(w.Url, w.UpdatedAt))
                 : TypedResults.NotFound());
 
-        group.MapPut("/webhook", async Task<Ok<WebhookView>> (string userId, WebhookRequest request, WorkersDbContext db, TimeProvider clock, CancellationToken ct) =>
+        group.MapPut("/webhook", async Task<Ok<WebhookView>> (string userId, WebhookSettings request, WorkersDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
             var webhook = await db.Webhooks.SingleOrDefaultAsync(w => w.UserId == userId, ct);
             if (webhook is null)
