@@ -5,6 +5,7 @@ using Scalar.AspNetCore;
 using TaskFlow.Api;
 using TaskFlow.Api.Data;
 using TaskFlow.Api.Tasks;
+using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 
@@ -28,6 +29,7 @@ builder.Services.AddIdentityApiEndpoints<IdentityUser>().AddEntityFrameworkStore
 builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetApplicationName("TaskFlow.Api");
 
 builder.Services.AddScoped<TaskService>();
+builder.AddLiveUpdates();
 builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
 
@@ -40,6 +42,9 @@ await using (var scope = app.Services.CreateAsyncScope())
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The web UI (wwwroot) at /; before authentication, as its files are public.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 // After authentication: the limit is per signed-in user.
@@ -51,5 +56,6 @@ app.MapDefaultEndpoints();
 app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<IdentityUser>();
 app.MapTaskEndpoints();
 app.MapTaskLabelEndpoints();
+app.MapUpdateEndpoints();
 
 app.Run();

@@ -28,7 +28,7 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithEnvironment("Messaging__Transport", messagingTransport)
     .WithDaprSidecar(dapr);
 
-builder.AddProject<Projects.TaskFlow_Api>("api")
+var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
     .WithHttpEndpointNamedHttp(port: 8000)
     .WithKafka(kafka)
@@ -38,5 +38,9 @@ builder.AddProject<Projects.TaskFlow_Api>("api")
     .WithEnvironment("Messaging__Transport", messagingTransport)
     // 3500 as in the seed.
     .WithDaprSidecar(dapr, httpPort: 3500);
+// Api:Replicas runs more Api instances behind the one endpoint; each reads all of task-updates for its own clients,
+// and the outbox relay's advisory lock keeps them from publishing twice.
+if (int.TryParse(builder.Configuration["Api:Replicas"], out var replicas) && replicas > 1)
+    api.WithReplicas(replicas);
 
 builder.Build().Run();
