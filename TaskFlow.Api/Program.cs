@@ -8,6 +8,7 @@ using TaskFlow.Api.Data;
 using TaskFlow.Api.Mcp;
 using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Tasks;
+using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 
@@ -31,6 +32,7 @@ builder.Services.AddIdentityApiEndpoints<IdentityUser>().AddEntityFrameworkStore
 builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetApplicationName("TaskFlow.Api");
 
 builder.Services.AddScoped<TaskService>();
+builder.AddLiveUpdates();
 builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
 builder.Services.AddHttpClient<WorkersNotificationsClient>(client => client.BaseAddress = new Uri("https+http://workers"))
@@ -42,11 +44,14 @@ var app = builder.Build();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
-    await scope.ServiceProvider.GetRequiredService<ApiDbContext>().Database.MigrateAsync();
+    await scope.ServiceProvider.GetRequiredService<ApiDbContext>().MigrateExclusivelyAsync();
 }
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The web UI (wwwroot) at /; before authentication, as its files are public.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 // After authentication: the limit is per signed-in user.
@@ -63,5 +68,6 @@ app.MapSeriesEndpoints();
 app.MapInternalTaskEndpoints();
 app.MapTaskMcp();
 app.MapChatEndpoints();
+app.MapUpdateEndpoints();
 
 app.Run();

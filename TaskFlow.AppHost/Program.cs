@@ -43,6 +43,10 @@ var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     .WithEnvironment("Messaging__Transport", messagingTransport)
     // 3500 as in the seed.
     .WithDaprSidecar(dapr, httpPort: 3500);
+// Api:Replicas runs more Api instances behind the one endpoint; each reads all of task-updates for its own clients,
+// and the outbox relay's advisory lock keeps them from publishing twice.
+if (int.TryParse(builder.Configuration["Api:Replicas"], out var replicas) && replicas > 1)
+    api.WithReplicas(replicas);
 
 // The RecurringTaskService creates next occurrences through the Api's internal endpoint.
 workers.WithReference(api.GetEndpoint("http"));

@@ -43,7 +43,7 @@ var app = builder.Build();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
-    await scope.ServiceProvider.GetRequiredService<WorkersDbContext>().Database.MigrateAsync();
+    await scope.ServiceProvider.GetRequiredService<WorkersDbContext>().MigrateExclusivelyAsync();
 }
 
 app.UseExceptionHandler();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TaskFlow.Api.Data;
+using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Outbox;
@@ -119,6 +120,7 @@ public sealed class TaskService(
         var task = await build(now);
         db.Tasks.Add(task);
         db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Created, task.ToCreatedData(), clock));
+        db.EnqueueTaskUpdate(task, TaskChangeKind.Created, clock);
         if (idempotencyKey is not null)
         {
             db.IdempotencyRecords.Add(new IdempotencyRecord
@@ -212,6 +214,7 @@ public sealed class TaskService(
             db.Tasks.Remove(task);
             db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
                 EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId), clock));
+            db.EnqueueTaskUpdate(task, TaskChangeKind.Deleted, clock);
             await db.SaveChangesAsync(cancellationToken);
             return new TaskResult(TaskOutcome.Deleted, task);
         }, cancellationToken);
@@ -279,6 +282,7 @@ public sealed class TaskService(
                 task.UpdatedAt = now;
                 db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
                     EventEnvelope.Create(TaskEventTypes.Updated, new TaskUpdatedData(task.Id, task.UserId, changes), clock));
+                db.EnqueueTaskUpdate(task, TaskChangeKind.Updated, clock);
                 await db.SaveChangesAsync(cancellationToken);
             }
             return new TaskResult(TaskOutcome.Ok, task);

@@ -49,10 +49,37 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options, ILoggerFa
             // Consumers may start before anything was published; the dev broker only knows topics once asked for them.
             AllowAutoCreateTopics = true,
         };
+        return BuildConsumer(config, groupId);
+    }
+
+    /// <summary>
+    /// A consumer for partitions assigned by hand: it never joins its group nor commits, so every instance sees
+    /// every message and the broker keeps nothing for it. (The client insists on a group id even so.)
+    /// </summary>
+    public IConsumer<string, byte[]> CreateReader(string clientId)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = clientId,
+            ClientId = clientId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            // An assigned offset the broker calls out of range (e.g. the end of a partition created a moment ago)
+            // must not jump to the end and skip what arrives meanwhile.
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = _options.FetchWaitMaxMs,
+            AllowAutoCreateTopics = true,
+        };
+        return BuildConsumer(config, clientId);
+    }
+
+    private IConsumer<string, byte[]> BuildConsumer(ConsumerConfig config, string name)
+    {
         var logger = loggerFactory.CreateLogger("TaskFlow.Kafka.Consumer");
         return new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => logger.Log(ToLogLevel(message.Level), "{Facility}: {Message}", message.Facility, message.Message))
-            .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer {GroupId}: {Reason}", groupId, error.Reason))
+            .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer {Name}: {Reason}", name, error.Reason))
             .Build();
     }
 

@@ -1,0 +1,142 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using TaskFlow.Api.Tasks;
+
+namespace TaskFlow.Api.Updates;
+
+/// <summary><c>GET /api/updates</c>: the signed-in user's <c>task-updates</c> as Server-Sent Events.</summary>
+public static class UpdateEndpoints
+{
+    public const string StreamPolicy = "updates-stream";
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Live updates for this service: the feed, the replay, and the stream's two ways to sign in.</summary>
+    public static IHostApplicationBuilder AddLiveUpdates(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<UpdateFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UpdateFeed>());
+        builder.Services.AddSingleton<UpdateReplay>();
+        builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, UpdatesCookie.Handler>(UpdatesCookie.Scheme, null);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(StreamPolicy, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.BearerScheme, UpdatesCookie.Scheme)
+            .RequireAuthenticatedUser());
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapUpdateEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup(UpdatesCookie.Path)
+            .WithTags("Live updates")
+            .RequireRateLimiting(RateLimits.PerUserPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapGet("/", StreamAsync)
+            .RequireAuthorization(StreamPolicy)
+            .WithName("StreamUpdates")
+            .WithSummary("Your task changes and notifications, live (Server-Sent Events)")
+            .WithDescription("""
+                Each event's data is an envelope from task-updates (task.changed, task.removed, notification.created, ...);
+                its id is a position: send it back as Last-Event-ID to receive what you missed, or get a `resync` event
+                (reload everything) when that is older than the topic's retention. `ready` says the stream is live.
+                A comment line arrives every 15 s. Sign in with a bearer token, or with the cookie from POST /api/updates/session.
+                """)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        group.MapPost("/session", (HttpContext http, ClaimsPrincipal user) =>
+            {
+                UpdatesCookie.Issue(http, user.UserId());
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization()
+            .WithName("StartUpdatesSession")
+            .WithSummary("Set the cookie a browser's EventSource signs in to GET /api/updates with");
+        group.MapDelete("/session", (HttpContext http) =>
+            {
+                UpdatesCookie.Clear(http);
+                return TypedResults.NoContent();
+            })
+            .AllowAnonymous()
+            .WithName("EndUpdatesSession")
+            .WithSummary("Remove that cookie (on sign-out)");
+        return group;
+    }
+
+    private static async Task<EmptyHttpResult> StreamAsync(
+        HttpContext http, ClaimsPrincipal user, UpdateFeed feed, UpdateReplay replay, IHostApplicationLifetime lifetime,
+        [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
+    {
+        // Open streams must not hold up a shutdown.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stopping.Token;
+        var userId = user.UserId();
+
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache, no-transform";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+
+        try
+        {
+            using var subscription = await feed.SubscribeAsync(userId, cancellationToken);
+            var position = subscription.Start;
+            if (lastEventId is not null)
+            {
+                var missed = UpdatePosition.TryParse(lastEventId, out var from)
+                    ? await replay.ReadAsync(userId, from, subscription.Start, cancellationToken)
+                    : null;
+                if (missed is null)
+                {
+                    await WriteAsync(http, position, "resync", """{"reason":"Updates since your last event are no longer available; reload."}""", cancellationToken);
+                }
+                else
+                {
+                    foreach (var update in missed) await WriteAsync(http, update.PositionAfter, null, update.Envelope, cancellationToken);
+                    // A client that another replica served may be ahead of this one's feed: never go back.
+                    position = from.Max(subscription.Start);
+                }
+            }
+            await WriteAsync(http, position, "ready", "{}", cancellationToken);
+
+            var next = subscription.Updates.WaitToReadAsync(cancellationToken).AsTask();
+            while (true)
+            {
+                if (await Task.WhenAny(next, Task.Delay(HeartbeatInterval, cancellationToken)) != next)
+                {
+                    await http.Response.WriteAsync(": heartbeat\n\n", cancellationToken);
+                    await http.Response.Body.FlushAsync(cancellationToken);
+                    continue;
+                }
+                // False: this connection fell behind and was cut off; the client resumes from its last id.
+                if (!await next) break;
+                while (subscription.Updates.TryRead(out var update))
+                {
+                    if (update.Offset < position[update.Partition]) continue;
+                    position = position.Max(update.PositionAfter);
+                    await WriteAsync(http, position, null, update.Envelope, cancellationToken);
+                }
+                next = subscription.Updates.WaitToReadAsync(cancellationToken).AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        return TypedResults.Empty;
+    }
+
+    /// <summary>One SSE event; a payload spanning lines becomes one <c>data:</c> line each, as the format requires.</summary>
+    private static async Task WriteAsync(HttpContext http, UpdatePosition id, string? eventType, string data, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        text.Append("id: ").Append(id).Append('\n');
+        if (eventType is not null) text.Append("event: ").Append(eventType).Append('\n');
+        foreach (var line in data.Split('\n')) text.Append("data: ").Append(line.TrimEnd('\r')).Append('\n');
+        text.Append('\n');
+        await http.Response.WriteAsync(text.ToString(), cancellationToken);
+        await http.Response.Body.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,76 @@
+using Confluent.Kafka;
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.Kafka;
+
+namespace TaskFlow.Api.Updates;
+
+/// <summary>
+/// Reads back from the broker what a reconnecting client missed: its messages between the position it last saw and
+/// where its new live subscription starts. Null when that stretch is no longer (or not) on the broker: the topic's
+/// retention dropped part of it, or the id is from another broker's log.
+/// </summary>
+public sealed partial class UpdateReplay(KafkaClientFactory clients, IHostEnvironment environment, ILogger<UpdateReplay> logger)
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
+
+    public Task<IReadOnlyList<LiveUpdate>?> ReadAsync(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken) =>
+        Task.Run(() => Read(userId, from, to, cancellationToken), cancellationToken);
+
+    private IReadOnlyList<LiveUpdate>? Read(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken)
+    {
+        using var consumer = clients.CreateReader($"{environment.ApplicationName}-replay-{Environment.ProcessId}");
+        try
+        {
+            var pending = new Dictionary<int, long>();
+            for (var p = 0; p < Math.Max(from.PartitionCount, to.PartitionCount); p++)
+            {
+                var watermarks = consumer.QueryWatermarkOffsets(new TopicPartition(Topics.TaskUpdates, p), ReadTimeout);
+                if (from[p] < watermarks.Low.Value || from[p] > watermarks.High.Value)
+                {
+                    LogGap(logger, userId, p, from[p], watermarks.Low.Value, watermarks.High.Value);
+                    return null;
+                }
+                if (from[p] < to[p]) pending[p] = to[p];
+            }
+
+            var missed = new List<LiveUpdate>();
+            var position = from;
+            consumer.Assign(pending.Select(p => new TopicPartitionOffset(Topics.TaskUpdates, p.Key, from[p.Key])));
+            var deadline = DateTime.UtcNow + ReadTimeout;
+            while (pending.Count > 0)
+            {
+                if (DateTime.UtcNow > deadline) return null;
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (result?.Message is null || !pending.TryGetValue(result.Partition.Value, out var end)) continue;
+
+                if (result.Offset.Value >= end)
+                {
+                    pending.Remove(result.Partition.Value);
+                    continue;
+                }
+                position = position.After(result.Partition.Value, result.Offset.Value);
+                if (result.Offset.Value == end - 1) pending.Remove(result.Partition.Value);
+                if (LiveUpdate.Read(result) is { } message && message.UserId == userId)
+                    missed.Add(new LiveUpdate(result.Partition.Value, result.Offset.Value, position, message.Envelope));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            return missed;
+        }
+        catch (KafkaException exception)
+        {
+            LogUnavailable(logger, exception, userId);
+            return null;
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information,
+        "Live updates for user {UserId}: partition {Partition} no longer holds offset {Offset} (it has {Low}-{High}); the client must reload.")]
+    private static partial void LogGap(ILogger logger, string userId, int partition, long offset, long low, long high);
+
+    [LoggerMessage(LogLevel.Warning, "Live updates for user {UserId}: could not read back the missed updates; the client must reload.")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string userId);
+}

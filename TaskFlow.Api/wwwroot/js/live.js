@@ -1,0 +1,24 @@
+// The signed-in user's live updates over Server-Sent Events. EventSource reconnects by itself and sends the
+// last event id, so the server replays what was missed; a `resync` event means that was too long ago.
+export function connectLive({ onEnvelope, onResync, onState, onUnauthorized }) {
+  let source;
+  let closed = false;
+
+  function open(reopened) {
+    source = new EventSource('/api/updates');
+    source.addEventListener('ready', () => onState('live'));
+    // A new EventSource has no last event id to resume from: whatever happened meanwhile needs a reload.
+    if (reopened) source.addEventListener('ready', () => onResync(), { once: true });
+    source.addEventListener('resync', () => onResync());
+    source.onmessage = (event) => onEnvelope(JSON.parse(event.data));
+    source.onerror = () => {
+      if (closed) return;
+      onState('connecting');
+      // CLOSED means the browser gave up (e.g. 401: the cookie expired); anything else it retries itself.
+      if (source.readyState === EventSource.CLOSED) onUnauthorized().then((again) => { if (again && !closed) open(true); });
+    };
+  }
+
+  open(false);
+  return () => { closed = true; source.close(); };
+}

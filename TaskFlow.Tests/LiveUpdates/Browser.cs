@@ -1,0 +1,43 @@
+using Microsoft.Playwright;
+
+namespace TaskFlow.Tests.LiveUpdates;
+
+/// <summary>
+/// Debian's Chromium (/usr/bin/chromium, from apt) driven by Playwright; Playwright never downloads a browser here.
+/// One browser per collection; each test opens its own isolated contexts (a context = a separate browser profile).
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    /// <summary>Where the browser tests leave screenshots of the main screens (README shows them).</summary>
+    public static readonly string ScreenshotFolder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Instance { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Instance = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ExecutablePath,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Instance is not null) await Instance.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TaskFlow.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("TaskFlow.sln not found above " + AppContext.BaseDirectory);
+    }
+}

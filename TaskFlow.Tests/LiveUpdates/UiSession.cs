@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+
+namespace TaskFlow.Tests.LiveUpdates;
+
+/// <summary>One person at the web UI in a browser profile of their own; remembers every console error the page logs.</summary>
+public sealed class UiSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly List<string> _consoleErrors = [];
+
+    private UiSession(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) => { if (message.Type == "error") _consoleErrors.Add(message.Text); };
+        page.PageError += (_, error) => _consoleErrors.Add(error);
+    }
+
+    public IPage Page { get; }
+
+    public static async Task<UiSession> OpenAsync(Browser browser, Uri baseAddress)
+    {
+        var context = await browser.Instance.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1100, Height = 760 } });
+        var session = new UiSession(context, await context.NewPageAsync());
+        await session.Page.GotoAsync("/");
+        return session;
+    }
+
+    public async Task SignUpAsync(string email, string password)
+    {
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Create account" }).ClickAsync();
+        await SubmitCredentialsAsync(email, password, "Create account");
+    }
+
+    public Task SignInAsync(string email, string password) => SubmitCredentialsAsync(email, password, "Sign in");
+
+    private async Task SubmitCredentialsAsync(string email, string password, string button)
+    {
+        await Page.GetByLabel("Email").FillAsync(email);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.Locator("#auth-submit").GetByText(button).ClickAsync();
+        // Live: the update stream is open, so nothing written from now on can be missed.
+        await Assertions.Expect(Page.Locator("#live[data-state=live]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+    }
+
+    /// <summary>Opens the editor, fills the title (and whatever else <paramref name="fill"/> does in it) and saves.</summary>
+    public async Task CreateTaskAsync(string title, Func<ILocator, Task>? fill = null, string? screenshot = null)
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "New task" }).ClickAsync();
+        var editor = Page.Locator("#editor");
+        await editor.GetByLabel("Title").FillAsync(title);
+        if (fill is not null) await fill(editor);
+        if (screenshot is not null) await ScreenshotAsync(screenshot);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#editor")).ToBeHiddenAsync();
+    }
+
+    public ILocator Task(string title) => Page.Locator("li.task", new() { HasText = title });
+
+    public Task ScreenshotAsync(string name)
+    {
+        Directory.CreateDirectory(Browser.ScreenshotFolder);
+        return Page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png") });
+    }
+
+    public void AssertNoConsoleErrors() =>
+        Assert.True(_consoleErrors.Count == 0, "console errors: " + string.Join(" | ", _consoleErrors));
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
