@@ -40,6 +40,10 @@ public static class LocalPostgresBuilderExtensions
                 context.Args.Add(server.Endpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("-c");
                 context.Args.Add("listen_addresses=localhost");
+                // Every service instance keeps its own connection pool (up to 100 each); the default of 100 in all runs
+                // out once a few replicas are busy, and a restarted service then cannot even open one to start.
+                context.Args.Add("-c");
+                context.Args.Add("max_connections=500");
                 // TCP only: no socket file in /var/run/postgresql to collide with a system cluster.
                 context.Args.Add("-c");
                 context.Args.Add("unix_socket_directories=");

@@ -62,6 +62,13 @@ public sealed class WorkersCrashTests(TaskFlowApp app)
         if (!result.Success)
             result = await commands.ExecuteCommandAsync("workers", KnownResourceCommands.RestartCommand, cancellation.Token);
         Assert.True(result.Success, $"could not restart workers: {result.Message}");
-        await app.App.ResourceNotifications.WaitForResourceHealthyAsync("workers", cancellation.Token);
+        try
+        {
+            await app.App.ResourceNotifications.WaitForResourceHealthyAsync("workers", cancellation.Token);
+        }
+        catch (DistributedApplicationException exception)
+        {
+            throw new InvalidOperationException($"{exception.Message} Its last log lines:\n{await app.RecentLogsAsync("workers", 80)}", exception);
+        }
     }
 }
