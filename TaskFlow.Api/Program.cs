@@ -33,9 +33,7 @@ builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetA
 
 builder.Services.AddScoped<TaskService>();
 builder.AddLiveUpdates();
-builder.Services.AddHttpClient<WorkersHistoryClient>(client => client.BaseAddress = new Uri("https+http://workers"))
-    .AddInternalApiKey();
-builder.Services.AddHttpClient<WorkersNotificationsClient>(client => client.BaseAddress = new Uri("https+http://workers"))
+builder.Services.AddHttpClient<WorkersClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
 builder.AddTaskMcpServer();
 builder.AddChat();

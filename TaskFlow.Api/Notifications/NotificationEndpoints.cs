@@ -32,7 +32,7 @@ public static class NotificationEndpoints
                 }
                 catch (Exception exception) when (WorkersCalls.IsUnavailable(exception))
                 {
-                    context.HttpContext.RequestServices.GetRequiredService<ILogger<WorkersNotificationsClient>>()
+                    context.HttpContext.RequestServices.GetRequiredService<ILogger<WorkersClient>>()
                         .LogWarning(exception, "The Workers' notification service did not answer.");
                     return TypedResults.Problem("Notifications are unavailable right now; try again shortly.",
                         statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -42,14 +42,14 @@ public static class NotificationEndpoints
         group.MapGet("/notifications", async Task<Results<Ok<List<NotificationView>>, ValidationProblem>> (
                 [Description("true: only unread; false: only read.")] bool? unread,
                 [Description("1-200; default 50.")] int? limit,
-                HttpContext http, WorkersNotificationsClient workers, CancellationToken ct) =>
+                HttpContext http, WorkersClient workers, CancellationToken ct) =>
             limit is < 1 or > 200
                 ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["The limit must be from 1 to 200."] })
                 : TypedResults.Ok(await workers.ListAsync(http.User.UserId(), unread, limit ?? 50, ct)))
             .WithName("ListNotifications").WithSummary("Your notifications, newest first");
 
         group.MapPost("/notifications/{notificationId:guid}/read", async Task<Results<Ok<NotificationView>, NotFound<ProblemDetails>>> (
-                Guid notificationId, HttpContext http, WorkersNotificationsClient workers, CancellationToken ct) =>
+                Guid notificationId, HttpContext http, WorkersClient workers, CancellationToken ct) =>
             await workers.MarkReadAsync(http.User.UserId(), notificationId, ct) is { } read ? TypedResults.Ok(read) : NotificationNotFound(notificationId))
             .WithName("ReadNotification").WithSummary("Mark a notification read");
 
@@ -59,7 +59,7 @@ public static class NotificationEndpoints
             .Accepts<SnoozeRequest>("application/json");
 
         group.MapGet("/me/webhook", async Task<Results<Ok<WebhookView>, NotFound<ProblemDetails>>> (
-                HttpContext http, WorkersNotificationsClient workers, CancellationToken ct) =>
+                HttpContext http, WorkersClient workers, CancellationToken ct) =>
             await workers.GetWebhookAsync(http.User.UserId(), ct) is { } webhook
                 ? TypedResults.Ok(webhook)
                 : TypedResults.NotFound(new ProblemDetails { Title = "No webhook", Detail = "You have not set a webhook.", Status = 404 }))
@@ -69,7 +69,7 @@ public static class NotificationEndpoints
             .WithName("SetWebhook").WithSummary("Have notifications POSTed, signed, to your URL")
             .Accepts<WebhookRequest>("application/json");
 
-        group.MapDelete("/me/webhook", async Task<NoContent> (HttpContext http, WorkersNotificationsClient workers, CancellationToken ct) =>
+        group.MapDelete("/me/webhook", async Task<NoContent> (HttpContext http, WorkersClient workers, CancellationToken ct) =>
             {
                 await workers.DeleteWebhookAsync(http.User.UserId(), ct);
                 return TypedResults.NoContent();
@@ -79,7 +79,7 @@ public static class NotificationEndpoints
     }
 
     private static async Task<Results<Ok<NotificationView>, NotFound<ProblemDetails>, ValidationProblem>> SnoozeAsync(
-        Guid notificationId, HttpContext http, WorkersNotificationsClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
+        Guid notificationId, HttpContext http, WorkersClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadObjectAsync(http.Request, ct);
         var errors = new Dictionary<string, string[]>();
@@ -110,7 +110,7 @@ public static class NotificationEndpoints
     }
 
     private static async Task<Results<Ok<WebhookView>, ValidationProblem>> PutWebhookAsync(
-        HttpContext http, WorkersNotificationsClient workers, CancellationToken ct)
+        HttpContext http, WorkersClient workers, CancellationToken ct)
     {
         var body = await ReadObjectAsync(http.Request, ct);
         var errors = new Dictionary<string, string[]>();

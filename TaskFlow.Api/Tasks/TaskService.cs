@@ -33,7 +33,7 @@ public sealed record TaskPage(IReadOnlyList<TaskItem> Items, string? NextCursor)
 public sealed class TaskService(
     ApiDbContext db,
     TimeProvider clock,
-    WorkersHistoryClient workers,
+    WorkersClient workers,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<TaskService> logger)
 {

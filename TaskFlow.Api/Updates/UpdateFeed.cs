@@ -89,18 +89,8 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                ConsumeResult<string, byte[]>? result;
-                try
-                {
-                    result = consumer.Consume(stoppingToken);
-                }
-                catch (ConsumeException exception) when (!exception.Error.IsFatal)
-                {
-                    LogConsumeError(logger, exception.Error.Reason);
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-                    continue;
-                }
-                if (result?.Message is not null) Deliver(result);
+                var result = await consumer.ConsumeNextAsync(reason => LogConsumeError(logger, reason), stoppingToken);
+                if (result is not null) Deliver(result);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -53,18 +53,8 @@ public sealed partial class KafkaConsumerHost<THandler>(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                ConsumeResult<string, byte[]>? result;
-                try
-                {
-                    result = consumer.Consume(stoppingToken);
-                }
-                catch (ConsumeException exception) when (!exception.Error.IsFatal)
-                {
-                    LogConsumeError(logger, registration.ConsumerGroup, exception.Error.Reason);
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-                    continue;
-                }
-                if (result?.Message is null) continue;
+                var result = await consumer.ConsumeNextAsync(reason => LogConsumeError(logger, registration.ConsumerGroup, reason), stoppingToken);
+                if (result is null) continue;
 
                 await ProcessAsync(result, stoppingToken);
                 consumer.Commit(result);

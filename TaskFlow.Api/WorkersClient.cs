@@ -1,12 +1,22 @@
 using System.Net;
+using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Contracts;
 using TaskFlow.Messaging.Events;
 
-namespace TaskFlow.Api.Notifications;
+namespace TaskFlow.Api;
 
-/// <summary>Notifications and webhook settings live with the Workers' NotificationService; the Api asks for them.</summary>
-public sealed class WorkersNotificationsClient(HttpClient http)
+/// <summary>
+/// The Workers' internal endpoints, through service discovery with the internal key: audit history, notifications
+/// and webhook settings live with the Workers, and the Api never reads their database.
+/// </summary>
+public sealed class WorkersClient(HttpClient http)
 {
+    /// <summary>The events the audit recorded for this task and user, oldest first; empty when there are none.</summary>
+    public async Task<IReadOnlyList<TaskHistoryEntry>> GetHistoryAsync(int taskId, string userId, CancellationToken cancellationToken) =>
+        await ReadOrNullAsync<List<TaskHistoryEntry>>(
+            http.GetAsync($"/internal/audit/tasks/{taskId}/history?user_id={Uri.EscapeDataString(userId)}", cancellationToken),
+            cancellationToken) ?? [];
+
     public async Task<List<NotificationView>> ListAsync(string userId, bool? unread, int limit, CancellationToken cancellationToken)
     {
         var query = $"?limit={limit}" + (unread is { } u ? $"&unread={(u ? "true" : "false")}" : "");
