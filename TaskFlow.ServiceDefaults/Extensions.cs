@@ -18,6 +18,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>ActivitySource and Meter names TaskFlow code emits on; registered here so they are exported.</summary>
     public const string TelemetrySourceName = "TaskFlow";
 
+    private const string OtlpTimeoutKey = "OTEL_EXPORTER_OTLP_TIMEOUT";
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
@@ -38,6 +39,12 @@ public static class ServiceDefaultsExtensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // The outbox relay, the reminder loop and webhook delivery poll every few hundred milliseconds, and EF logs
+        // every command at Information: that would bury everything else. Configuration can still turn it back on.
+        const string efCommands = "Microsoft.EntityFrameworkCore.Database.Command";
+        if (builder.Configuration[$"Logging:LogLevel:{efCommands}"] is null)
+            builder.Logging.AddFilter(efCommands, LogLevel.Warning);
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -62,6 +69,9 @@ public static class ServiceDefaultsExtensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // Each signal flushes at shutdown and retries an unreachable collector until this timeout (10 s by
+            // default, so 30 s for the three): a stop would outlast the orchestrator's patience (Aspire's is ~12 s).
+            builder.Configuration[OtlpTimeoutKey] ??= "2000";
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 

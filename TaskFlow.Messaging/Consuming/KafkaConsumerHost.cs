@@ -57,7 +57,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
                 if (result is null) continue;
 
                 await ProcessAsync(result, stoppingToken);
-                consumer.Commit(result);
+                TryCommit(consumer, result);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -66,6 +66,23 @@ public sealed partial class KafkaConsumerHost<THandler>(
         finally
         {
             consumer.Close();
+        }
+    }
+
+    /// <summary>
+    /// A commit refused because the group is rebalancing (or this member was fenced out of it) is not an error: the
+    /// partition's next owner starts from the last committed offset and the deduplicator skips what was handled here.
+    /// Letting it throw would stop the whole service.
+    /// </summary>
+    private void TryCommit(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> result)
+    {
+        try
+        {
+            consumer.Commit(result);
+        }
+        catch (KafkaException exception) when (!exception.Error.IsFatal)
+        {
+            LogCommitRefused(logger, registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), exception.Error.Reason);
         }
     }
 
@@ -151,6 +168,9 @@ public sealed partial class KafkaConsumerHost<THandler>(
 
     [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup} could not consume: {Reason}")]
     private static partial void LogConsumeError(ILogger logger, string consumerGroup, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Consumer group {ConsumerGroup} could not commit {Position} ({Reason}); its next owner may see it again and skips it.")]
+    private static partial void LogCommitRefused(ILogger logger, string consumerGroup, string position, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup}: message at {Position} is not an event envelope ({Reason}); dead-lettering it.")]
     private static partial void LogMalformed(ILogger logger, string consumerGroup, string position, string reason);

@@ -20,6 +20,7 @@ public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
     public const string EventTypeHeader = "event_type";
 
     private readonly IProducer<string, byte[]> _producer;
+    private int _disposed;
 
     public KafkaEventPublisher(KafkaClientFactory clients, Microsoft.Extensions.Hosting.IHostEnvironment environment) =>
         _producer = clients.CreateProducer(environment.ApplicationName);
@@ -47,6 +48,8 @@ public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
 
     public void Dispose()
     {
+        // The container disposes this once as itself and once more as the IEventPublisher its factory returned.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
     }

@@ -42,6 +42,13 @@ public sealed class TaskFlowApp : IAsyncLifetime
             ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", "--Chat:Provider=scripted", .. _extraArguments],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
+        // The clients CreateHttpClient makes share pooled handlers: with cookies on, one test's Set-Cookie (the
+        // updates session) would sign in every later "anonymous" client of every test. Clients send what they set.
+        builder.Services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler((handler, _) =>
+        {
+            if (handler is SocketsHttpHandler sockets) sockets.UseCookies = false;
+            else if (handler is HttpClientHandler client) client.UseCookies = false;
+        }));
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
@@ -109,22 +116,48 @@ public sealed class TaskFlowApp : IAsyncLifetime
         }
     }
 
-    /// <summary>The resource's console output so far (the last lines), for failure messages.</summary>
-    public async Task<string> RecentLogsAsync(string resourceName, int lines = 40)
+    /// <summary>
+    /// The current state of each instance of the resource (replicas each have their own id, e.g. workers-abc123).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, CustomResourceSnapshot>> InstancesAsync(string resourceName)
     {
-        // Logs are kept per running instance (e.g. api-abc123), not under the resource's name.
-        var resourceId = App.ResourceNotifications.TryGetCurrentState(resourceName, out var state) ? state.ResourceId : resourceName;
-        var collected = new List<string>();
-        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        // WatchAsync begins with the current state of every instance, then waits for changes: a second is plenty.
+        var instances = new SortedDictionary<string, CustomResourceSnapshot>();
+        using var listed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
-            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(enough.Token))
-                collected.AddRange(batch.Select(line => line.Content));
+            await foreach (var update in App.ResourceNotifications.WatchAsync(listed.Token))
+                if (update.Resource.Name == resourceName) instances[update.ResourceId] = update.Snapshot;
         }
         catch (OperationCanceledException)
         {
         }
-        return string.Join("\n", collected.TakeLast(lines));
+        return instances;
+    }
+
+    /// <summary>
+    /// The resource's console output so far (the last lines of each instance, as replicas each have their own), for
+    /// failure messages.
+    /// </summary>
+    public async Task<string> RecentLogsAsync(string resourceName, int lines = 40)
+    {
+        var instances = (await InstancesAsync(resourceName)).Keys;
+        var sections = new List<string>();
+        foreach (var instance in instances)
+        {
+            var collected = new List<string>();
+            using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(instance).WithCancellation(enough.Token))
+                    collected.AddRange(batch.Select(line => line.Content));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            sections.Add($"--- {instance} ---\n{string.Join("\n", collected.TakeLast(lines))}");
+        }
+        return string.Join("\n", sections);
     }
 
     /// <summary>The secret the AppHost generated for service-to-service calls (and hands to Dapr sidecars as their app token).</summary>

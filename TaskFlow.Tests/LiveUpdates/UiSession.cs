@@ -7,6 +7,7 @@ public sealed class UiSession : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly List<string> _consoleErrors = [];
+    private readonly List<string> _apiCalls = [];
 
     private UiSession(IBrowserContext context, IPage page)
     {
@@ -14,6 +15,10 @@ public sealed class UiSession : IAsyncDisposable
         Page = page;
         page.Console += (_, message) => { if (message.Type == "error") _consoleErrors.Add(message.Text); };
         page.PageError += (_, error) => _consoleErrors.Add(error);
+        // What the page asked the Api and what it got, for failure messages.
+        page.Request += (_, request) => { if (request.Url.Contains("/api/")) Remember($"{request.Method} {request.Url} sent"); };
+        page.Response += (_, response) => { if (response.Url.Contains("/api/")) Remember($"{response.Request.Method} {response.Url} -> {response.Status}"); };
+        page.RequestFailed += (_, request) => Remember($"{request.Method} {request.Url} failed: {request.Failure}");
     }
 
     public IPage Page { get; }
@@ -40,7 +45,24 @@ public sealed class UiSession : IAsyncDisposable
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.Locator("#auth-submit").GetByText(button).ClickAsync();
         // Live: the update stream is open, so nothing written from now on can be missed.
-        await Assertions.Expect(Page.Locator("#live[data-state=live]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        try
+        {
+            await Assertions.Expect(Page.Locator("#live[data-state=live]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        }
+        catch (PlaywrightException exception)
+        {
+            throw new PlaywrightException($"{exception.Message}\nThe page's Api calls:\n{ApiCalls}\nConsole errors: {string.Join(" | ", _consoleErrors)}");
+        }
+    }
+
+    private void Remember(string call)
+    {
+        lock (_apiCalls) _apiCalls.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {call}");
+    }
+
+    private string ApiCalls
+    {
+        get { lock (_apiCalls) return string.Join("\n", _apiCalls); }
     }
 
     /// <summary>Opens the editor, fills the title (and whatever else <paramref name="fill"/> does in it) and saves.</summary>

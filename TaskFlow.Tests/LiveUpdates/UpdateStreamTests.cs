@@ -9,7 +9,7 @@ public sealed class UpdateStreamTests(ReplicatedApp app)
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
 
-    [Fact(Skip = "Flaky (issue 6 stays open): passes alone and in some full runs, but in others a freshly opened stream of the user gets no live update within 10 s on the two-replica app. Cause not found yet.")]
+    [Fact]
     public async Task Reconnecting_with_Last_Event_ID_delivers_exactly_the_updates_missed_meanwhile()
     {
         // Straight to the replicas: the resumed stream is served by the other replica than the one whose id it resumes from.
@@ -53,7 +53,7 @@ public sealed class UpdateStreamTests(ReplicatedApp app)
         Assert.Equal(["resync"], beforeReady.Select(e => e.Type));
     }
 
-    [Fact(Skip = "Known bug (issue 6 stays open): on the two-replica app, after another stream test, a plain request through the shared api endpoint hangs until HttpClient.Timeout (100 s), as if one replica stopped answering. Fails alone as well as in the full suite; cause not found yet.")]
+    [Fact]
     public async Task Updates_reach_only_their_own_user_and_need_a_sign_in()
     {
         var anonymous = app.Inner.CreateApiClient();
@@ -73,7 +73,7 @@ public sealed class UpdateStreamTests(ReplicatedApp app)
         Assert.Equal(strangerTask, (await strangers.NextEnvelopeAsync(Soon)).TaskId);
     }
 
-    [Fact(Skip = "Known bug (issue 6 stays open): on the two-replica app, after another stream test, a plain request through the shared api endpoint hangs until HttpClient.Timeout (100 s), as if one replica stopped answering. Fails alone as well as in the full suite; cause not found yet.")]
+    [Fact]
     public async Task Each_Api_replica_delivers_updates_to_its_own_clients()
     {
         var replicas = await app.ReplicaAddressesAsync();
