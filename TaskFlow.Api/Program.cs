@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
@@ -42,7 +43,10 @@ var app = builder.Build();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
-    await scope.ServiceProvider.GetRequiredService<ApiDbContext>().MigrateExclusivelyAsync();
+    // A replica re-reads the key ring only daily: replicas starting together must not each create a first key, or
+    // one would refuse the bearer tokens the other signs. So the first key is made under the migration lock.
+    await scope.ServiceProvider.GetRequiredService<ApiDbContext>().MigrateExclusivelyAsync(
+        thenUnderLock: () => EnsureDataProtectionKey(app.Services.GetRequiredService<IKeyManager>()));
 }
 
 app.UseExceptionHandler();
@@ -69,3 +73,11 @@ app.MapChatEndpoints();
 app.MapUpdateEndpoints();
 
 app.Run();
+
+// Creates the first data-protection key unless a usable one exists (what the key ring would otherwise do lazily).
+static void EnsureDataProtectionKey(IKeyManager keys)
+{
+    var now = DateTimeOffset.UtcNow;
+    if (!keys.GetAllKeys().Any(key => !key.IsRevoked && key.ActivationDate <= now && key.ExpirationDate > now.AddDays(2)))
+        keys.CreateNewKey(now, now.AddDays(90));
+}

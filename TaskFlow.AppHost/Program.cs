@@ -22,6 +22,8 @@ var dapr = builder.AddDapr(infrastructure, kafka, redis, appToken: internalApiKe
 
 var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithHttpEndpointNamedHttp()
+    // Healthy means migrated and connected (its /health), not merely started.
+    .WithHttpHealthCheck("/health")
     // Workers:Replicas > 1 runs competing instances (consumer groups share partitions; reminders are claimed atomically).
     .WithReplicas(builder.Configuration.GetValue("Workers:Replicas", 1))
     .WithKafka(kafka)
@@ -34,6 +36,7 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
 var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
     .WithHttpEndpointNamedHttp(port: 8000)
+    .WithHttpHealthCheck("/health")
     .WithKafka(kafka)
     .WithReference(tasksdb).WaitFor(tasksdb)
     // Chat conversations (the Dapr transport reaches the same Redis through the sidecar's state store).

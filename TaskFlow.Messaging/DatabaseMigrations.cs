@@ -10,8 +10,10 @@ public static class DatabaseMigrations
     /// <summary>
     /// Applies pending migrations while holding a Postgres advisory lock, so replicas starting together take turns:
     /// the first migrates, the others find nothing left to do (instead of failing on "relation already exists").
+    /// <paramref name="thenUnderLock"/> runs after migrating, still under the lock: for other first-start work that
+    /// only one instance may do.
     /// </summary>
-    public static async Task MigrateExclusivelyAsync(this DbContext db, CancellationToken cancellationToken = default)
+    public static async Task MigrateExclusivelyAsync(this DbContext db, Action? thenUnderLock = null, CancellationToken cancellationToken = default)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -20,6 +22,7 @@ public static class DatabaseMigrations
             try
             {
                 await db.Database.MigrateAsync(cancellationToken);
+                thenUnderLock?.Invoke();
             }
             finally
             {

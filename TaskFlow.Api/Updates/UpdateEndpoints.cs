@@ -86,18 +86,19 @@ public static class UpdateEndpoints
             var position = subscription.Start;
             if (lastEventId is not null)
             {
-                var missed = UpdatePosition.TryParse(lastEventId, out var from)
+                var replayed = UpdatePosition.TryParse(lastEventId, out var from)
                     ? await replay.ReadAsync(userId, from, subscription.Start, cancellationToken)
                     : null;
-                if (missed is null)
+                if (replayed is null)
                 {
                     await WriteAsync(http, position, "resync", """{"reason":"Updates since your last event are no longer available; reload."}""", cancellationToken);
                 }
                 else
                 {
-                    foreach (var update in missed) await WriteAsync(http, update.PositionAfter, null, update.Envelope, cancellationToken);
-                    // A client that another replica served may be ahead of this one's feed: never go back.
-                    position = from.Max(subscription.Start);
+                    foreach (var update in replayed.Missed) await WriteAsync(http, update.PositionAfter, null, update.Envelope, cancellationToken);
+                    // The replay may have read past this feed's start, and a client that another replica served may be
+                    // ahead of it: live updates resume after both, never going back.
+                    position = replayed.End.Max(subscription.Start);
                 }
             }
             await WriteAsync(http, position, "ready", "{}", cancellationToken);

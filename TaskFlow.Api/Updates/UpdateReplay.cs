@@ -4,25 +4,30 @@ using TaskFlow.Messaging.Kafka;
 
 namespace TaskFlow.Api.Updates;
 
+/// <summary>What a reconnecting client missed, and the position up to which the broker was read for it.</summary>
+public sealed record ReplayedUpdates(IReadOnlyList<LiveUpdate> Missed, UpdatePosition End);
+
 /// <summary>
-/// Reads back from the broker what a reconnecting client missed: its messages between the position it last saw and
-/// where its new live subscription starts. Null when that stretch is no longer (or not) on the broker: the topic's
-/// retention dropped part of it, or the id is from another broker's log.
+/// Reads back from the broker what a reconnecting client missed: its messages from the position it last saw up to
+/// where its new live subscription starts, or further, to the end of each partition, when this instance's feed has
+/// not caught up with the broker yet (the client then gets all it missed before <c>ready</c>). Null when that stretch
+/// is no longer (or not) on the broker: the topic's retention dropped part of it, or the id is from another broker's log.
 /// </summary>
 public sealed partial class UpdateReplay(KafkaClientFactory clients, IHostEnvironment environment, ILogger<UpdateReplay> logger)
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
-    public Task<IReadOnlyList<LiveUpdate>?> ReadAsync(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken) =>
+    public Task<ReplayedUpdates?> ReadAsync(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken) =>
         Task.Run(() => Read(userId, from, to, cancellationToken), cancellationToken);
 
-    private IReadOnlyList<LiveUpdate>? Read(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken)
+    private ReplayedUpdates? Read(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken)
     {
         using var consumer = clients.CreateReader($"{environment.ApplicationName}-replay-{Environment.ProcessId}");
         try
         {
             var pending = new Dictionary<int, long>();
-            for (var p = 0; p < Math.Max(from.PartitionCount, to.PartitionCount); p++)
+            var end = new long[Math.Max(from.PartitionCount, to.PartitionCount)];
+            for (var p = 0; p < end.Length; p++)
             {
                 var watermarks = consumer.QueryWatermarkOffsets(new TopicPartition(Topics.TaskUpdates, p), ReadTimeout);
                 if (from[p] < watermarks.Low.Value || from[p] > watermarks.High.Value)
@@ -30,7 +35,8 @@ public sealed partial class UpdateReplay(KafkaClientFactory clients, IHostEnviro
                     LogGap(logger, userId, p, from[p], watermarks.Low.Value, watermarks.High.Value);
                     return null;
                 }
-                if (from[p] < to[p]) pending[p] = to[p];
+                end[p] = Math.Max(to[p], watermarks.High.Value);
+                if (from[p] < end[p]) pending[p] = end[p];
             }
 
             var missed = new List<LiveUpdate>();
@@ -41,20 +47,20 @@ public sealed partial class UpdateReplay(KafkaClientFactory clients, IHostEnviro
             {
                 if (DateTime.UtcNow > deadline) return null;
                 var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                if (result?.Message is null || !pending.TryGetValue(result.Partition.Value, out var end)) continue;
+                if (result?.Message is null || !pending.TryGetValue(result.Partition.Value, out var stop)) continue;
 
-                if (result.Offset.Value >= end)
+                if (result.Offset.Value >= stop)
                 {
                     pending.Remove(result.Partition.Value);
                     continue;
                 }
                 position = position.After(result.Partition.Value, result.Offset.Value);
-                if (result.Offset.Value == end - 1) pending.Remove(result.Partition.Value);
+                if (result.Offset.Value == stop - 1) pending.Remove(result.Partition.Value);
                 if (LiveUpdate.Read(result) is { } message && message.UserId == userId)
                     missed.Add(new LiveUpdate(result.Partition.Value, result.Offset.Value, position, message.Envelope));
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            return missed;
+            return new ReplayedUpdates(missed, from.Max(new UpdatePosition(end)));
         }
         catch (KafkaException exception)
         {
