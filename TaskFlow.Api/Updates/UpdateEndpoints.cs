@@ -104,12 +104,16 @@ public static class UpdateEndpoints
             await WriteAsync(http, position, "ready", "{}", cancellationToken);
 
             var next = subscription.Updates.WaitToReadAsync(cancellationToken).AsTask();
+            // One timer at a time: a new delay per update would leave a 15 s timer behind for each one.
+            var heartbeat = Task.Delay(HeartbeatInterval, cancellationToken);
             while (true)
             {
-                if (await Task.WhenAny(next, Task.Delay(HeartbeatInterval, cancellationToken)) != next)
+                if (await Task.WhenAny(next, heartbeat) == heartbeat)
                 {
+                    await heartbeat;
                     await http.Response.WriteAsync(": heartbeat\n\n", cancellationToken);
                     await http.Response.Body.FlushAsync(cancellationToken);
+                    heartbeat = Task.Delay(HeartbeatInterval, cancellationToken);
                     continue;
                 }
                 // False: this connection fell behind and was cut off; the client resumes from its last id.

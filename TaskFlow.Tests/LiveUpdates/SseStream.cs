@@ -84,6 +84,20 @@ public sealed class SseStream : IAsyncDisposable
         }
     }
 
+    /// <summary>The text of the next comment line (<c>: ...</c>), skipping whatever comes before it.</summary>
+    public async Task<string> NextCommentAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            _pendingLine ??= _reader.ReadLineAsync();
+            var line = await _pendingLine.WaitAsync(cancellation.Token);
+            _pendingLine = null;
+            if (line is null) throw new EndOfStreamException("The server closed the update stream.");
+            if (line.StartsWith(':')) return line[1..].Trim();
+        }
+    }
+
     /// <summary>The next envelope event (skipping none): its type and task id, for compact assertions.</summary>
     public async Task<(string EventType, int? TaskId, string Id)> NextEnvelopeAsync(TimeSpan timeout)
     {

@@ -94,6 +94,16 @@ public sealed class UpdateStreamTests(ReplicatedApp app)
     }
 
     [Fact]
+    public async Task A_quiet_stream_gets_a_heartbeat_comment()
+    {
+        // Every 15 s, so proxies and browsers keep an idle stream open and notice a dead one.
+        var user = await app.Inner.SignUpAsync();
+        var (stream, _) = await SseStream.OpenAsync(user.Http);
+        await using var _s = stream;
+        Assert.Equal("heartbeat", await stream.NextCommentAsync(TimeSpan.FromSeconds(25)));
+    }
+
+    [Fact]
     public async Task A_browser_signs_in_to_the_stream_with_the_session_cookie_not_the_url()
     {
         var user = await app.Inner.SignUpAsync();
