@@ -42,6 +42,9 @@ public static class MessagingExtensions
             builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
         }
         builder.Services.AddHostedService<TopicProvisioner>();
+        // One check, one admin client, for the life of the service: AddCheck<T> alone builds a new instance per run
+        // and never disposes it, leaking a librdkafka client (and its threads) every time /health is asked.
+        builder.Services.AddSingleton<KafkaHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
         return builder;
     }
