@@ -1,5 +1,3 @@
-using Aspire.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Tests.EndToEnd;
 
 namespace TaskFlow.Tests.LiveUpdates;
@@ -16,20 +14,17 @@ public sealed class ReplicatedApp : IAsyncLifetime
 
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
 
-    /// <summary>Each replica's own http address (not the load-balanced one).</summary>
+    /// <summary>Each replica's own http address (not the load-balanced one); both of them, or the test fails here.</summary>
     public async Task<IReadOnlyList<Uri>> ReplicaAddressesAsync()
     {
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var found = new Dictionary<string, Uri>();
-        await foreach (var update in Inner.App.ResourceNotifications.WatchAsync(cancellation.Token))
-        {
-            if (update.Resource.Name != "api") continue;
+        var addresses = (await Inner.InstancesAsync("api")).Values
             // The snapshot's URLs are the shared proxy's; the replica's own address is what it was told to listen on.
-            var url = update.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value;
-            if (url is not null) found[update.ResourceId] = new Uri(url.Split(';')[0]);
-            if (found.Count == 2) break;
-        }
-        return found.Values.ToList();
+            .Select(snapshot => snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value)
+            .OfType<string>()
+            .Select(urls => new Uri(urls.Split(';')[0]))
+            .ToList();
+        Assert.True(addresses.Count == 2, $"expected the addresses of 2 api replicas, found {addresses.Count}");
+        return addresses;
     }
 }
 
