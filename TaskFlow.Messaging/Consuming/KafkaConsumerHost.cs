@@ -125,8 +125,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
                     await DeadLetterAsync(result, exception, attempt, stoppingToken);
                     return;
                 }
-                var delay = TimeSpan.FromTicks(Math.Min(
-                    registration.FirstRetryDelay.Ticks * (1L << (attempt - 1)), registration.MaxRetryDelay.Ticks));
+                var delay = RetryDelay.Doubling(registration.FirstRetryDelay, attempt, registration.MaxRetryDelay);
                 LogRetrying(logger, exception, registration.ConsumerGroup, envelope.EventId, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, stoppingToken);
             }

@@ -22,6 +22,7 @@ public sealed partial class OutboxRelay<TContext>(
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan KeepPublishedFor = TimeSpan.FromDays(1);
     private static readonly long LockKey = StableLockKey(typeof(TContext).FullName!);
@@ -52,8 +53,7 @@ public sealed partial class OutboxRelay<TContext>(
             if (outcome == BatchOutcome.Failed)
             {
                 failures++;
-                var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, failures - 1)));
-                await Task.Delay(backoff, clock, stoppingToken);
+                await Task.Delay(RetryDelay.Doubling(FirstBackoff, failures, MaxBackoff), clock, stoppingToken);
                 continue;
             }
             failures = 0;

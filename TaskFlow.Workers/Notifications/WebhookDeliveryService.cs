@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Data;
 
@@ -131,7 +132,7 @@ public sealed partial class WebhookDeliveryService(
             LogGaveUp(logger, notification.Id, notification.Attempts, error);
             return;
         }
-        notification.NextAttemptAt = now + options.Value.FirstRetryDelay * Math.Pow(2, notification.Attempts - 1);
+        notification.NextAttemptAt = now + RetryDelay.Doubling(options.Value.FirstRetryDelay, notification.Attempts);
         LogRetrying(logger, notification.Id, notification.Attempts, error);
     }
 
