@@ -249,8 +249,7 @@ async function saveEditor(event) {
     $('#editor').close();
     reloadTasks();
   } catch (error) {
-    if (error.status === 401) await handleFailure(error, '#editor-error');
-    else showError('#editor-error', error);
+    await handleFailure(error, '#editor-error');
   } finally {
     $('#editor-save').disabled = false;
   }
