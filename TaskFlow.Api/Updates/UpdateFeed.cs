@@ -73,13 +73,13 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // Consume() blocks a thread; keep it off the thread pool.
-        Task.Factory.StartNew(() => ReadAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // Consume() blocks its thread: the loop gets one of its own (see ConsumerExtensions.ConsumeNext).
+        Task.Factory.StartNew(() => Read(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task ReadAsync(CancellationToken stoppingToken)
+    private void Read(CancellationToken stoppingToken)
     {
         using var consumer = clients.CreateReader($"{environment.ApplicationName}-updates-{Environment.ProcessId}");
-        var start = await EndOfTopicAsync(consumer, stoppingToken);
+        var start = EndOfTopic(consumer, stoppingToken);
         consumer.Assign(Enumerable.Range(0, start.PartitionCount)
             .Select(p => new TopicPartitionOffset(Topics.TaskUpdates, p, start[p])));
         lock (_gate) _position = start;
@@ -89,7 +89,7 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var result = await consumer.ConsumeNextAsync(reason => LogConsumeError(logger, reason), stoppingToken);
+                var result = consumer.ConsumeNext(reason => LogConsumeError(logger, reason), stoppingToken);
                 if (result is not null) Deliver(result);
             }
         }
@@ -125,7 +125,7 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
     /// The topic's partitions and their high watermarks. Asking for the topic's metadata makes the dev broker create
     /// it, so this waits only until the broker answers.
     /// </summary>
-    private async Task<UpdatePosition> EndOfTopicAsync(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
+    private UpdatePosition EndOfTopic(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
     {
         using var admin = clients.CreateAdminClient();
         while (true)
@@ -142,7 +142,8 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
             {
                 LogConsumeError(logger, exception.Error.Reason);
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            stoppingToken.ThrowIfCancellationRequested();
         }
     }
 

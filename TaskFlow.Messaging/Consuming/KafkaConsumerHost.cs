@@ -41,10 +41,10 @@ public sealed partial class KafkaConsumerHost<THandler>(
     public const string AttemptsHeader = "dlq_attempts";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // Consume() blocks a thread; keep it off the thread pool.
-        Task.Factory.StartNew(() => ConsumeLoopAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // Consume() blocks its thread: the loop gets one of its own (see ConsumerExtensions.ConsumeNext).
+        Task.Factory.StartNew(() => ConsumeLoop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task ConsumeLoopAsync(CancellationToken stoppingToken)
+    private void ConsumeLoop(CancellationToken stoppingToken)
     {
         using var consumer = clients.CreateConsumer(registration.ConsumerGroup, $"{registration.ConsumerGroup}-{Environment.ProcessId}");
         consumer.Subscribe(registration.Topic);
@@ -53,10 +53,10 @@ public sealed partial class KafkaConsumerHost<THandler>(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var result = await consumer.ConsumeNextAsync(reason => LogConsumeError(logger, registration.ConsumerGroup, reason), stoppingToken);
+                var result = consumer.ConsumeNext(reason => LogConsumeError(logger, registration.ConsumerGroup, reason), stoppingToken);
                 if (result is null) continue;
 
-                await ProcessAsync(result, stoppingToken);
+                ProcessAsync(result, stoppingToken).GetAwaiter().GetResult();
                 TryCommit(consumer, result);
             }
         }

@@ -13,6 +13,7 @@ using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Tests.EndToEnd;
+using TaskFlow.Tests.Events;
 
 namespace TaskFlow.Tests.Dapr;
 
@@ -123,19 +124,6 @@ public sealed class DaprSubscriptionEndpointTests : IAsyncLifetime
             if (consumedEvent.Envelope.Data.TryGetProperty("fail", out _))
                 throw new InvalidOperationException("told to fail");
             handled.Ids.Enqueue(consumedEvent.Envelope.EventId);
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class InMemoryDeduplicator : IEventDeduplicator
-    {
-        private readonly ConcurrentDictionary<(string, Guid), bool> _handled = new();
-
-        public Task<bool> WasHandledAsync(string consumerGroup, Guid eventId) => Task.FromResult(_handled.ContainsKey((consumerGroup, eventId)));
-
-        public Task MarkHandledAsync(string consumerGroup, Guid eventId)
-        {
-            _handled[(consumerGroup, eventId)] = true;
             return Task.CompletedTask;
         }
     }
