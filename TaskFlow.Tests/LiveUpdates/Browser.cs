@@ -20,6 +20,10 @@ public sealed class Browser : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _playwright = await Playwright.CreateAsync();
+        // Page assertions wait for what a person would wait for, not Playwright's 5 s default: on a two-core machine
+        // running several apps at once, a save that renews its token first (three round trips) can take longer. The
+        // tests that promise a time ("within 2 s") still say so explicitly.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Instance = await _playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = ExecutablePath,

@@ -45,9 +45,15 @@ public sealed class UiSession : IAsyncDisposable
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.Locator("#auth-submit").GetByText(button).ClickAsync();
         // Live: the update stream is open, so nothing written from now on can be missed.
+        await ExplainFailureAsync(() => Assertions.Expect(Page.Locator("#live[data-state=live]")).ToBeVisibleAsync(new() { Timeout = 30_000 }));
+    }
+
+    /// <summary>Runs a page assertion; when it fails, the failure also lists the page's Api calls and console errors.</summary>
+    private async Task ExplainFailureAsync(Func<Task> assertion)
+    {
         try
         {
-            await Assertions.Expect(Page.Locator("#live[data-state=live]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await assertion();
         }
         catch (PlaywrightException exception)
         {
@@ -74,7 +80,7 @@ public sealed class UiSession : IAsyncDisposable
         if (fill is not null) await fill(editor);
         if (screenshot is not null) await ScreenshotAsync(screenshot);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await Assertions.Expect(Page.Locator("#editor")).ToBeHiddenAsync();
+        await ExplainFailureAsync(() => Assertions.Expect(Page.Locator("#editor")).ToBeHiddenAsync());
     }
 
     public ILocator Task(string title) => Page.Locator("li.task", new() { HasText = title });
