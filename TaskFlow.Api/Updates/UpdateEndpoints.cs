@@ -20,6 +20,7 @@ public static class UpdateEndpoints
     {
         builder.Services.AddSingleton<UpdateFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UpdateFeed>());
+        builder.Services.AddHealthChecks().AddCheck<UpdateFeed>("live-updates");
         builder.Services.AddSingleton<UpdateReplay>();
         builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, UpdatesCookie.Handler>(UpdatesCookie.Scheme, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(StreamPolicy, policy => policy
@@ -46,7 +47,8 @@ public static class UpdateEndpoints
                 (reload everything) when that is older than the topic's retention. `ready` says the stream is live.
                 A comment line arrives every 15 s. Sign in with a bearer token, or with the cookie from POST /api/updates/session.
                 """)
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/session", (HttpContext http, ClaimsPrincipal user) =>
             {
                 UpdatesCookie.Issue(http, user.UserId());
@@ -66,7 +68,7 @@ public static class UpdateEndpoints
         return group;
     }
 
-    private static async Task<EmptyHttpResult> StreamAsync(
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
         HttpContext http, ClaimsPrincipal user, UpdateFeed feed, UpdateReplay replay, IHostApplicationLifetime lifetime,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
     {
@@ -75,14 +77,20 @@ public static class UpdateEndpoints
         var cancellationToken = stopping.Token;
         var userId = user.UserId();
 
-        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache, no-transform";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-
         try
         {
             using var subscription = await feed.SubscribeAsync(userId, cancellationToken);
+            if (subscription is null)
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem("This server is not reading live updates yet (the message broker has not answered); try again shortly.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Live updates unavailable");
+            }
+
+            http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache, no-transform";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
             var position = subscription.Start;
             if (lastEventId is not null)
             {

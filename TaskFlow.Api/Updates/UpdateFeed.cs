@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Confluent.Kafka;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Kafka;
@@ -37,8 +38,12 @@ public sealed record LiveUpdate(int Partition, long Offset, UpdatePosition Posit
 /// This instance's reader of all of <c>task-updates</c>: every partition assigned by hand, from the end, outside any
 /// consumer group, so every Api replica sees every message and hands each to its own SSE connections of that user.
 /// </summary>
-public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironment environment, ILogger<UpdateFeed> logger) : BackgroundService
+public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironment environment, TimeProvider clock, ILogger<UpdateFeed> logger)
+    : BackgroundService, IHealthCheck
 {
+    /// <summary>How long a new connection waits for a feed that is still starting before it is told to come back.</summary>
+    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(10);
+
     /// <summary>A connection this far behind is dropped; its client reconnects and catches up from the broker.</summary>
     private const int MaxQueuedPerConnection = 1000;
 
@@ -49,11 +54,19 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
 
     /// <summary>
     /// Starts delivering the user's updates to a new connection. <see cref="UpdateSubscription.Start"/> is where the
-    /// live messages begin: everything before it is the broker's to replay.
+    /// live messages begin: everything before it is the broker's to replay. Null when this instance has not begun
+    /// reading the topic within <see cref="StartWait"/> (the broker does not answer).
     /// </summary>
-    public async Task<UpdateSubscription> SubscribeAsync(string userId, CancellationToken cancellationToken)
+    public async Task<UpdateSubscription?> SubscribeAsync(string userId, CancellationToken cancellationToken)
     {
-        await _started.Task.WaitAsync(cancellationToken);
+        try
+        {
+            await _started.Task.WaitAsync(StartWait, clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
         var channel = Channel.CreateBounded<LiveUpdate>(new BoundedChannelOptions(MaxQueuedPerConnection) { SingleReader = true });
         lock (_gate)
         {
@@ -69,6 +82,17 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
         {
             if (_connections.TryGetValue(userId, out var channels) && channels.Remove(channel) && channels.Count == 0)
                 _connections.Remove(userId);
+        }
+    }
+
+    /// <summary>Part of /health: an instance that cannot serve live updates yet is not ready for clients.</summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_started.Task.IsCompleted
+                ? HealthCheckResult.Healthy($"Reading task-updates; at {_position}.")
+                : HealthCheckResult.Unhealthy("Not reading task-updates yet: waiting for the broker."));
         }
     }
 

@@ -1,5 +1,9 @@
 // The signed-in user's live updates over Server-Sent Events. EventSource reconnects by itself and sends the
 // last event id, so the server replays what was missed; a `resync` event means that was too long ago.
+
+// A stream the browser gave up on is opened again after this pause, so a server that keeps refusing is not hammered.
+const REOPEN_DELAY_MS = 1000;
+
 export function connectLive({ onEnvelope, onResync, onState, onUnauthorized }) {
   let source;
   let closed = false;
@@ -14,8 +18,11 @@ export function connectLive({ onEnvelope, onResync, onState, onUnauthorized }) {
     source.onerror = () => {
       if (closed) return;
       onState('connecting');
-      // CLOSED means the browser gave up (e.g. 401: the cookie expired); anything else it retries itself.
-      if (source.readyState === EventSource.CLOSED) onUnauthorized().then((again) => { if (again && !closed) open(true); });
+      // CLOSED means the browser gave up: a 401 (the cookie expired) or a 503 (this server is not reading updates
+      // yet). Renew the cookie and come back a little later; anything else the browser retries itself.
+      if (source.readyState === EventSource.CLOSED) {
+        onUnauthorized().then((again) => { if (again && !closed) setTimeout(() => { if (!closed) open(true); }, REOPEN_DELAY_MS); });
+      }
     };
   }
 
