@@ -18,6 +18,8 @@ public sealed class TaskItem
     public string? Description { get; set; }
     public TaskPriority Priority { get; set; } = TaskPriority.Medium;
     public string? Category { get; set; }
+    /// <summary>lower(category), computed by Postgres: what the case-insensitive category filter compares and indexes.</summary>
+    public string? CategoryKey { get; private set; }
     /// <summary>Lower-case and unique: tags are case-insensitive.</summary>
     public List<string> Tags { get; set; } = [];
     public DateOnly? DueDate { get; private set; }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
@@ -119,16 +120,72 @@ public sealed class TaskQuery
         return null;
     }
 
-    /// <summary>One page (plus one row, to know whether another page follows).</summary>
-    public IQueryable<TaskItem> Apply(IQueryable<TaskItem> tasks, DateTimeOffset now)
+    /// <summary>
+    /// One page of <paramref name="tasks"/> (the user's), plus one row to know whether another page follows.
+    /// </summary>
+    /// <remarks>
+    /// Postgres estimates a filter's selectivity over the whole table, not per user. A word or tag common among other
+    /// users but absent from this one's tasks looks cheap to find by walking the user's tasks in sort order, and that
+    /// walk then reads all of them. So a page filtered by tag, text or category is read in up to two steps, each exact
+    /// when it answers: first only the next <see cref="WindowSize"/> rows in sort order (filters dense enough fill the
+    /// page there); failing that, every match, found through the per-user filter indexes, then sorted. Other filters
+    /// have no index of their own to find rare matches by, so for them the walk is still the best plan.
+    /// </remarks>
+    public Task<List<TaskItem>> ReadPageAsync(IQueryable<TaskItem> tasks, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (_sortField, _descending) switch
+        {
+            ("due", false) => ReadPageAsync(tasks, t => t.DueKey, false, now, cancellationToken),
+            ("due", true) => ReadPageAsync(tasks, t => t.DueKey, true, now, cancellationToken),
+            ("priority", false) => ReadPageAsync(tasks, t => t.Priority, false, now, cancellationToken),
+            ("priority", true) => ReadPageAsync(tasks, t => t.Priority, true, now, cancellationToken),
+            ("title", false) => ReadPageAsync(tasks, t => t.TitleKey, false, now, cancellationToken),
+            ("title", true) => ReadPageAsync(tasks, t => t.TitleKey, true, now, cancellationToken),
+            ("updated", false) => ReadPageAsync(tasks, t => t.UpdatedAt, false, now, cancellationToken),
+            ("updated", true) => ReadPageAsync(tasks, t => t.UpdatedAt, true, now, cancellationToken),
+            ("created", true) => ReadPageAsync(tasks, t => t.CreatedAt, true, now, cancellationToken),
+            _ => ReadPageAsync(tasks, t => t.CreatedAt, false, now, cancellationToken),
+        };
+
+    /// <summary>
+    /// How many rows in sort order the first step filters: enough for a filter matching one task in twenty to fill a
+    /// default page, and few enough that a miss costs a couple of milliseconds.
+    /// </summary>
+    private int WindowSize => Math.Max(1000, 20 * (_limit + 1));
+
+    /// <summary>Filters that a per-user index answers by itself (see ApiDbContext): its matches can be found without the walk.</summary>
+    private bool HasIndexedFilter => _category is not null || _tags.Length > 0 || _text is not null;
+
+    private async Task<List<TaskItem>> ReadPageAsync<TKey>(
+        IQueryable<TaskItem> tasks, Expression<Func<TaskItem, TKey>> key, bool descending, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rest = AfterCursor(tasks, key, descending);
+        if (!HasIndexedFilter) return await InOrder(Filter(rest, now), key, descending).Take(_limit + 1).ToListAsync(cancellationToken);
+
+        // The window is an index range scan on (user_id, key, id) whatever the filters are. If it holds a full page
+        // of matches, those are the first matches overall: every row after the window sorts after them.
+        var window = Filter(InOrder(rest, key, descending).Take(WindowSize), now);
+        var page = await InOrder(window, key, descending).Take(_limit + 1).ToListAsync(cancellationToken);
+        if (page.Count > _limit) return page;
+
+        // Sparse matches: Skip(0) becomes OFFSET 0 in a subquery, which Postgres plans on its own, without the outer
+        // ORDER BY and LIMIT, so it finds the matches by the filter indexes instead of walking the sort index.
+        var matches = Filter(rest, now).Skip(0);
+        return await InOrder(matches, key, descending).Take(_limit + 1).ToListAsync(cancellationToken);
+    }
+
+    private IQueryable<TaskItem> Filter(IQueryable<TaskItem> tasks, DateTimeOffset now)
     {
         if (_status is { } status) tasks = tasks.Where(t => t.Status == status);
         if (_priority is { } priority) tasks = tasks.Where(t => t.Priority == priority);
-        if (_category is { } category) tasks = tasks.Where(t => t.Category != null && t.Category.ToLower() == category);
-        foreach (var tag in _tags) tasks = tasks.Where(t => t.Tags.Contains(tag));
+        if (_category is { } category) tasks = tasks.Where(t => t.CategoryKey == category);
+        if (_tags.Length > 0)
+        {
+            // Translated to tags @> @tags, which the GIN index answers (tags.Contains(tag) alone becomes = ANY, which it does not).
+            var tags = _tags;
+            tasks = tasks.Where(t => tags.All(tag => t.Tags.Contains(tag)));
+        }
         if (_text is { } text)
         {
-            // Trigram indexes on title and description serve this ILIKE (see the migration): no table scan.
             var pattern = "%" + EscapeLike(text) + "%";
             tasks = tasks.Where(t => EF.Functions.ILike(t.Title, pattern, "\\") || EF.Functions.ILike(t.Description!, pattern, "\\"));
         }
@@ -136,37 +193,21 @@ public sealed class TaskQuery
         if (_dueAfter is { } after) tasks = tasks.Where(t => t.DueKey >= after && t.DueKey < TaskItem.NoDueKey);
         if (_overdue is true) tasks = tasks.Where(t => t.Status != TaskItemStatus.Completed && t.DueKey < now);
         if (_overdue is false) tasks = tasks.Where(t => t.Status == TaskItemStatus.Completed || t.DueKey >= now);
-
-        return (_sortField, _descending) switch
-        {
-            ("due", false) => Page(tasks, t => t.DueKey, false),
-            ("due", true) => Page(tasks, t => t.DueKey, true),
-            ("priority", false) => Page(tasks, t => t.Priority, false),
-            ("priority", true) => Page(tasks, t => t.Priority, true),
-            ("title", false) => Page(tasks, t => t.TitleKey, false),
-            ("title", true) => Page(tasks, t => t.TitleKey, true),
-            ("updated", false) => Page(tasks, t => t.UpdatedAt, false),
-            ("updated", true) => Page(tasks, t => t.UpdatedAt, true),
-            ("created", true) => Page(tasks, t => t.CreatedAt, true),
-            _ => Page(tasks, t => t.CreatedAt, false),
-        };
+        return tasks;
     }
 
-    private IQueryable<TaskItem> Page<TKey>(IQueryable<TaskItem> tasks, System.Linq.Expressions.Expression<Func<TaskItem, TKey>> key, bool descending)
+    private IQueryable<TaskItem> AfterCursor<TKey>(IQueryable<TaskItem> tasks, Expression<Func<TaskItem, TKey>> key, bool descending)
     {
-        if (_after is not null)
-        {
-            var afterKey = _after.KeyAs<TKey>();
-            var afterId = _after.Id;
-            tasks = descending
-                ? tasks.Where(KeysetFilter.Before(key, afterKey, afterId))
-                : tasks.Where(KeysetFilter.After(key, afterKey, afterId));
-        }
-        var ordered = descending
-            ? tasks.OrderByDescending(key).ThenByDescending(t => t.Id)
-            : tasks.OrderBy(key).ThenBy(t => t.Id);
-        return ordered.Take(_limit + 1);
+        if (_after is null) return tasks;
+        var afterKey = _after.KeyAs<TKey>();
+        var afterId = _after.Id;
+        return descending
+            ? tasks.Where(KeysetFilter.Before(key, afterKey, afterId))
+            : tasks.Where(KeysetFilter.After(key, afterKey, afterId));
     }
+
+    private static IQueryable<TaskItem> InOrder<TKey>(IQueryable<TaskItem> tasks, Expression<Func<TaskItem, TKey>> key, bool descending) =>
+        descending ? tasks.OrderByDescending(key).ThenByDescending(t => t.Id) : tasks.OrderBy(key).ThenBy(t => t.Id);
 
     /// <summary>The cursor that continues after <paramref name="last"/>.</summary>
     public string NextCursor(TaskItem last)

@@ -182,7 +182,7 @@ public sealed class TaskService(
 
     public async Task<TaskPage> ListAsync(string userId, TaskQuery query, CancellationToken cancellationToken)
     {
-        var page = await query.Apply(db.Tasks.AsNoTracking().Where(t => t.UserId == userId), clock.GetUtcNow()).ToListAsync(cancellationToken);
+        var page = await query.ReadPageAsync(db.Tasks.AsNoTracking().Where(t => t.UserId == userId), clock.GetUtcNow(), cancellationToken);
         var hasMore = page.Count > query.Limit;
         if (hasMore) page.RemoveAt(page.Count - 1);
         return new TaskPage(page, hasMore ? query.NextCursor(page[^1]) : null);

@@ -4,27 +4,47 @@ using Npgsql;
 
 namespace TaskFlow.Benchmarks.TasksQuery;
 
-/// <summary>What <c>EXPLAIN (ANALYZE, BUFFERS)</c> says about a shape's SQL: its node tree in one line, its times, and the full text plan.</summary>
-public sealed record QueryPlan(string Nodes, double PlanningMs, double ExecutionMs, long BuffersHit, long BuffersRead, bool SeqScanOnTasks, IReadOnlyList<string> Text)
+/// <summary>
+/// What <c>EXPLAIN (ANALYZE, BUFFERS)</c> says about one of a shape's statements: its node tree in one line, its
+/// times, the rows it returned, and the full text plan.
+/// </summary>
+public sealed record QueryPlan(string Step, string Sql, string Nodes, double PlanningMs, double ExecutionMs, long Rows, long BuffersHit, long BuffersRead,
+    bool SeqScanOnTasks, IReadOnlyList<string> Text)
 {
-    public static async Task<QueryPlan> ExplainAsync(NpgsqlDataSource db, QueryShape shape, string userId)
+    /// <summary>The plans of the statements TaskQuery runs for the shape: the window's matches step only when it would run.</summary>
+    public static async Task<List<QueryPlan>> ExplainAsync(NpgsqlDataSource db, QueryShape shape, string userId)
+    {
+        var plans = new List<QueryPlan>();
+        foreach (var (step, sql) in shape.Steps)
+        {
+            plans.Add(await ExplainAsync(db, step, sql, shape, userId));
+            if (plans[^1].Rows > shape.Limit) break;
+        }
+        return plans;
+    }
+
+    private static async Task<QueryPlan> ExplainAsync(NpgsqlDataSource db, string step, string sql, QueryShape shape, string userId)
     {
         // Once untimed, as the HTTP samples ran warm too.
-        await RunAsync(db, shape.Sql, shape, userId);
-        var json = JsonNode.Parse((string)(await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + shape.Sql, shape, userId))[0])!.AsArray()[0]!;
-        var text = (await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS) " + shape.Sql, shape, userId)).Cast<string>().ToList();
+        await RunAsync(db, sql, shape, userId);
+        var json = JsonNode.Parse((string)(await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, shape, userId))[0])!.AsArray()[0]!;
+        var text = (await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS) " + sql, shape, userId)).Cast<string>().ToList();
         var root = json["Plan"]!;
         return new QueryPlan(
+            step,
+            sql,
             Render(root),
             json["Planning Time"]!.GetValue<double>(),
             json["Execution Time"]!.GetValue<double>(),
+            root["Actual Rows"]!.GetValue<long>(),
             root["Shared Hit Blocks"]!.GetValue<long>(),
             root["Shared Read Blocks"]!.GetValue<long>(),
             Flatten(root).Any(node => (string?)node["Node Type"] == "Seq Scan" && (string?)node["Relation Name"] == "tasks"),
             text);
     }
 
-    public string Summary => string.Create(CultureInfo.InvariantCulture, $"{ExecutionMs:F2} ms exec, {PlanningMs:F2} ms planning, buffers hit={BuffersHit} read={BuffersRead}: {Nodes}");
+    public string Summary => string.Create(CultureInfo.InvariantCulture,
+        $"{Step}: {ExecutionMs:F2} ms exec, {PlanningMs:F2} ms planning, {Rows} rows, buffers hit={BuffersHit} read={BuffersRead}: {Nodes}");
 
     /// <summary>"Limit → Index Scan using ix on tasks", siblings in brackets.</summary>
     private static string Render(JsonNode node)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Aspire.Hosting.Testing;
+using Npgsql;
 
 namespace TaskFlow.Tests.EndToEnd;
 
@@ -143,6 +145,49 @@ public sealed class TaskQueryTests(TaskFlowApp app)
         var response = await user.Http.GetAsync($"/api/tasks?sort=due&limit=1&cursor={page!["next_cursor"]}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_filter_whose_matches_lie_far_apart_pages_through_all_of_them_in_order()
+    {
+        // 1,200 tasks, written straight into the table (a read test may seed; 1,200 POSTs would flood the workers):
+        // a listing filters the first 1,000 in sort order first, and must look further when those hold no full page.
+        var user = await app.SignUpAsync();
+        int[] needles = [10, 1100, 1150];
+        await using (var db = new NpgsqlConnection(await app.App.GetConnectionStringAsync("tasksdb", TestContext.Current.CancellationToken)))
+        {
+            await db.OpenAsync(TestContext.Current.CancellationToken);
+            await using var seed = new NpgsqlCommand("""
+                INSERT INTO tasks (user_id, title, priority, tags, time_zone, due_key, status, created_at, updated_at)
+                SELECT u.id, 'Filler ' || n, 1, CASE WHEN n = ANY(@needles) THEN ARRAY['needle'] ELSE ARRAY['hay'] END, 'UTC',
+                       '9999-12-31T00:00:00Z', 'pending', timestamptz '2020-01-01T00:00:00Z' + n * interval '1 minute', now()
+                FROM "AspNetUsers" u, generate_series(1, 1200) n
+                WHERE u.email = @email
+                """, db);
+            seed.Parameters.AddWithValue("needles", needles);
+            seed.Parameters.AddWithValue("email", user.Email);
+            Assert.Equal(1200, await seed.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(["Filler 10", "Filler 1100", "Filler 1150"], await TitlesOfAllPagesAsync(user, "tag=needle&limit=2"));
+        Assert.Equal(["Filler 1150", "Filler 1100", "Filler 10"], await TitlesOfAllPagesAsync(user, "tag=needle&sort=-created&limit=2"));
+        Assert.Empty(await TitlesOfAllPagesAsync(user, "tag=needle&priority=high"));
+        // Dense: the first 1,000 hold the page.
+        Assert.Equal(["Filler 1", "Filler 2", "Filler 3"], await TitlesOfAllPagesAsync(user, "tag=hay&limit=3", maxPages: 1));
+    }
+
+    private static async Task<List<string>> TitlesOfAllPagesAsync(TaskFlowUser user, string queryString, int maxPages = 10)
+    {
+        var titles = new List<string>();
+        string? cursor = null;
+        for (var pages = 0; pages < maxPages; pages++)
+        {
+            var page = await user.Http.GetFromJsonAsync<JsonObject>($"/api/tasks?{queryString}{(cursor is null ? "" : "&cursor=" + cursor)}");
+            titles.AddRange(page!["items"]!.AsArray().Select(t => t!["title"]!.GetValue<string>()));
+            cursor = page["next_cursor"]?.GetValue<string>();
+            if (cursor is null) break;
+        }
+        return titles;
     }
 
     private static async Task<int> CreateAsync(TaskFlowUser user, object body) =>

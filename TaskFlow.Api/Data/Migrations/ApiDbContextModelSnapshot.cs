@@ -21,6 +21,7 @@ namespace TaskFlow.Api.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "btree_gin");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
@@ -343,6 +344,12 @@ namespace TaskFlow.Api.Data.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("category");
 
+                    b.Property<string>("CategoryKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("category_key")
+                        .HasComputedColumnSql("lower(category)", true);
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -446,22 +453,25 @@ namespace TaskFlow.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_tasks");
 
-                    b.HasIndex("Description")
-                        .HasDatabaseName("ix_tasks_description_trgm");
+                    b.HasIndex("UserId", "CategoryKey")
+                        .HasDatabaseName("ix_tasks_user_id_category_key");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Description"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Description"), new[] { "gin_trgm_ops" });
+                    b.HasIndex("UserId", "Description")
+                        .HasDatabaseName("ix_tasks_user_id_description_trgm");
 
-                    b.HasIndex("Tags")
-                        .HasDatabaseName("ix_tasks_tags");
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("UserId", "Description"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("UserId", "Description"), new[] { null, "gin_trgm_ops" });
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+                    b.HasIndex("UserId", "Tags")
+                        .HasDatabaseName("ix_tasks_user_id_tags");
 
-                    b.HasIndex("Title")
-                        .HasDatabaseName("ix_tasks_title_trgm");
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("UserId", "Tags"), "gin");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Title"), new[] { "gin_trgm_ops" });
+                    b.HasIndex("UserId", "Title")
+                        .HasDatabaseName("ix_tasks_user_id_title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("UserId", "Title"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("UserId", "Title"), new[] { null, "gin_trgm_ops" });
 
                     b.HasIndex("UserId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_tasks_user_id_created_at_id");
