@@ -16,7 +16,7 @@ using TaskFlow.Messaging.Events;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddKafkaMessaging();
+builder.AddMessaging();
 var outboxInterceptor = builder.AddOutboxRelay<ApiDbContext>();
 builder.AddNpgsqlDbContext<ApiDbContext>("tasksdb", configureDbContextOptions: options => options
     .UseSnakeCaseNamingConvention()

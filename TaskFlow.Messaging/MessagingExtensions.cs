@@ -13,12 +13,12 @@ namespace TaskFlow.Messaging;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// Kafka for this service: the bootstrap list from <c>ConnectionStrings:kafka</c>, topic provisioning from the
-    /// catalog at start, a <c>kafka</c> health check that asks for metadata, and the publisher of the configured
-    /// <see cref="MessagingTransport"/>: one idempotent producer, or the Dapr sidecar's <c>pubsub-kafka</c> component
-    /// on the same broker.
+    /// Messaging for this service, on Kafka whichever the transport: the bootstrap list from
+    /// <c>ConnectionStrings:kafka</c>, topic provisioning from the catalog at start, a <c>kafka</c> health check that
+    /// asks for metadata, and the publisher of the configured <see cref="MessagingTransport"/>: one idempotent
+    /// producer, or the Dapr sidecar's <c>pubsub-kafka</c> component on the same broker.
     /// </summary>
-    public static IHostApplicationBuilder AddKafkaMessaging(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<KafkaOptions>()
             .BindConfiguration(KafkaOptions.Section)

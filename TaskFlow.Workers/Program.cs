@@ -12,7 +12,7 @@ using TaskFlow.Workers.Reminders;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddKafkaMessaging();
+builder.AddMessaging();
 var outboxInterceptor = builder.AddOutboxRelay<WorkersDbContext>();
 builder.AddNpgsqlDbContext<WorkersDbContext>("auditdb", configureDbContextOptions: options => options
     .UseSnakeCaseNamingConvention()
