@@ -49,6 +49,11 @@ public sealed class TaskFlowApp : IAsyncLifetime
             if (handler is SocketsHttpHandler sockets) sockets.UseCookies = false;
             else if (handler is HttpClientHandler client) client.UseCookies = false;
         }));
+        // With the dashboard off nothing listens where Aspire still points the services' OTLP exporters, and every
+        // stop would wait out the export timeout per signal. Without an endpoint the services export nothing; they
+        // still trace (traceparent headers) as before.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
