@@ -7,18 +7,23 @@ public sealed class KafkaHealthCheck(KafkaClientFactory clients) : IHealthCheck,
 {
     private readonly Lazy<Confluent.Kafka.IAdminClient> _admin = new(clients.CreateAdminClient);
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        // GetMetadata blocks for up to its timeout while the broker is away: not on a thread-pool thread, which
+        // requests need (see ConsumerExtensions.ConsumeNext).
+        Task.Factory.StartNew(Check, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private HealthCheckResult Check()
     {
         try
         {
             var metadata = _admin.Value.GetMetadata(TimeSpan.FromSeconds(3));
-            return Task.FromResult(metadata.Brokers.Count > 0
+            return metadata.Brokers.Count > 0
                 ? HealthCheckResult.Healthy($"{metadata.Brokers.Count} broker(s)")
-                : HealthCheckResult.Unhealthy("The cluster answered with no brokers."));
+                : HealthCheckResult.Unhealthy("The cluster answered with no brokers.");
         }
         catch (Exception exception)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("No metadata from the Kafka cluster.", exception));
+            return HealthCheckResult.Unhealthy("No metadata from the Kafka cluster.", exception);
         }
     }
 
