@@ -82,7 +82,7 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             // user's tasks finds them here instead of walking the user's tasks in sort order (TaskQuery).
             task.HasIndex(t => new { t.UserId, t.Tags }).HasMethod("gin");
             task.HasIndex(t => new { t.UserId, t.CategoryKey });
-            // Case-insensitive substring search (q): trigrams of title and description.
+            // Case-insensitive substring search (q): trigrams of title and description (user_id: btree_gin's default operators).
             task.HasIndex(t => new { t.UserId, t.Title }).HasMethod("gin").HasOperators(null!, "gin_trgm_ops").HasDatabaseName("ix_tasks_user_id_title_trgm");
             task.HasIndex(t => new { t.UserId, t.Description }).HasMethod("gin").HasOperators(null!, "gin_trgm_ops").HasDatabaseName("ix_tasks_user_id_description_trgm");
         });
