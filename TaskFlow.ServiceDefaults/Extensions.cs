@@ -26,6 +26,8 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        // Used by the app's UseExceptionHandler().
+        builder.Services.AddExceptionHandler<UnstorableTextHandler>();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

@@ -244,6 +244,8 @@ public sealed class TaskInput
             var tag = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
             if (tag is null || tag.Length is 0 or > TaskLimits.TagMaxLength)
                 Fail("tags", $"Each tag must be a string of 1-{TaskLimits.TagMaxLength} characters.");
+            else if (NulError("tags", tag) is { } nul)
+                Fail("tags", nul);
             else if (tags.Contains(tag.ToLowerInvariant()))
                 Fail("tags", $"The tag '{tag}' is listed twice (tags are case-insensitive).");
             else tags.Add(tag.ToLowerInvariant());
@@ -265,12 +267,24 @@ public sealed class TaskInput
                     Fail(field, $"The {field} must be at most {maxLength} characters (got {text.Length}).");
                     return null;
                 }
+                if (NulError(field, text) is { } nul)
+                {
+                    Fail(field, nul);
+                    return null;
+                }
                 return text;
             default:
                 Fail(field, nullable ? $"The {field} must be a string or null." : $"The {field} must be a string.");
                 return null;
         }
     }
+
+    /// <summary>
+    /// Postgres stores no NUL character (\u0000) in text; JSON and query strings can carry one. Null when
+    /// <paramref name="text"/> has none.
+    /// </summary>
+    public static string? NulError(string field, string text) =>
+        text.Contains('\0') ? $"The {field} must not contain the NUL character (\\u0000)." : null;
 
     private TEnum? ReadEnum<TEnum>(JsonElement value, string field) where TEnum : struct, Enum
     {

@@ -79,6 +79,11 @@ public sealed class TaskQuery
             if (p.Q.Length > 200) Fail("q", "The search text must be at most 200 characters.");
             else _text = p.Q.Trim();
         }
+        // Postgres cannot even compare text holding a NUL.
+        foreach (var (field, text) in new[] { ("category", _category), ("q", _text) }.Concat(_tags.Select(tag => ("tag", (string?)tag))))
+        {
+            if (text is not null && TaskInput.NulError(field, text) is { } nul) Fail(field, nul);
+        }
         _dueBefore = ReadMoment(p.Due_before, "due_before");
         _dueAfter = ReadMoment(p.Due_after, "due_after");
         if (p.Overdue is not null)
@@ -104,11 +109,20 @@ public sealed class TaskQuery
         if (p.Cursor is not null)
         {
             _after = Cursor.Decode(p.Cursor);
-            if (_after is null || _after.Sort != SortName) Fail("cursor", "The cursor is not one this listing handed out (or it belongs to another sort).");
+            if (_after is null || _after.Sort != SortName || !_after.HasKeyOf(SortKeyType))
+                Fail("cursor", "The cursor is not one this listing handed out (or it belongs to another sort).");
         }
     }
 
     private string SortName => (_descending ? "-" : "") + _sortField;
+
+    /// <summary>The type of the sort key a cursor carries (see <see cref="NextCursor"/>).</summary>
+    private Type SortKeyType => _sortField switch
+    {
+        "priority" => typeof(TaskPriority),
+        "title" => typeof(string),
+        _ => typeof(DateTimeOffset),
+    };
 
     private DateTimeOffset? ReadMoment(string? text, string field)
     {
@@ -234,6 +248,19 @@ public sealed class TaskQuery
         public string Encode() => WebEncoders.Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(this));
 
         public TKey KeyAs<TKey>() => Key.Deserialize<TKey>()!;
+
+        /// <summary>False for a key that is not a <paramref name="type"/> (a cursor made up or tampered with).</summary>
+        public bool HasKeyOf(Type type)
+        {
+            try
+            {
+                return Key.Deserialize(type) is not null;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
 
         public static Cursor? Decode(string text)
         {

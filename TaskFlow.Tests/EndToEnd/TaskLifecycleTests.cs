@@ -39,6 +39,18 @@ public sealed class TaskLifecycleTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task A_nul_character_that_reaches_the_database_is_a_400_naming_it()
+    {
+        // The Identity endpoints hand the email straight to a query; Postgres refuses the NUL in it.
+        var response = await app.CreateApiClient().PostAsync("/api/auth/login",
+            new StringContent("""{"email":"a\u0000@example.com","password":"Passw0rd!x"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        Assert.Contains("NUL character", text);
+    }
+
+    [Fact]
     public async Task Create_update_two_fields_delete_then_history_shows_the_three_events_in_order()
     {
         var user = await app.SignUpAsync();

@@ -123,6 +123,12 @@ public sealed class TaskQueryTests(TaskFlowApp app)
     [InlineData("due_before=next+week", "due_before")]
     [InlineData("due_after=2030-01-01T10:00:00", "due_after")]
     [InlineData("overdue=maybe", "overdue")]
+    [InlineData("q=a%00b", "q")]
+    [InlineData("tag=a%00", "tag")]
+    [InlineData("category=%00", "category")]
+    // Made-up cursors of the created sort whose key is no instant: {"Sort":"created","Key":"xx","Id":1}, then Key 123.
+    [InlineData("cursor=eyJTb3J0IjoiY3JlYXRlZCIsIktleSI6Inh4IiwiSWQiOjF9", "cursor")]
+    [InlineData("cursor=eyJTb3J0IjoiY3JlYXRlZCIsIktleSI6MTIzLCJJZCI6MX0", "cursor")]
     public async Task A_bad_query_value_is_a_400_naming_the_parameter(string queryString, string parameter)
     {
         var user = await app.SignUpAsync();

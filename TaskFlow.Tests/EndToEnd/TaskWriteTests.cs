@@ -155,6 +155,11 @@ public sealed class TaskWriteTests(TaskFlowApp app)
     [InlineData("""{"title":"t","time_zone":"Mars/Olympus"}""", "time_zone")]
     [InlineData("""{"title":"t","time_zone":null}""", "time_zone")]
     [InlineData("""{"title":"t","due_at":"2026-12-01T09:00:00Z","due_date":"2026-12-02"}""", "due_date")]
+    // JSON can carry a NUL character; no Postgres text column stores one.
+    [InlineData("""{"title":"a\u0000b"}""", "title")]
+    [InlineData("""{"title":"t","description":"\u0000"}""", "description")]
+    [InlineData("""{"title":"t","category":"home\u0000"}""", "category")]
+    [InlineData("""{"title":"t","tags":["a\u0000"]}""", "tags")]
     public async Task Bad_new_fields_are_400s_naming_the_field(string body, string field)
     {
         var user = await app.SignUpAsync();
