@@ -126,7 +126,9 @@ public sealed class TaskInput
             if (dueDate.ValueKind == JsonValueKind.Null) DueDate = new((DateOnly?)null);
             else if (dueDate.ValueKind == JsonValueKind.String
                      && DateOnly.TryParseExact(dueDate.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                DueDate = new(date);
+            {
+                if (WithinYears("due_date", new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))) DueDate = new(date);
+            }
             else Fail("due_date", "The due_date must be a date written yyyy-MM-dd, or null.");
         }
 
@@ -134,7 +136,9 @@ public sealed class TaskInput
         {
             if (dueAt.ValueKind == JsonValueKind.Null) DueAt = new((DateTimeOffset?)null);
             else if (dueAt.ValueKind == JsonValueKind.String && TryParseInstant(dueAt.GetString()!, out var instant))
-                DueAt = new(instant);
+            {
+                if (WithinYears("due_at", instant)) DueAt = new(instant);
+            }
             else Fail("due_at", "The due_at must be a date-time with an offset, like 2026-12-01T09:00:00+01:00 or 2026-12-01T08:00:00Z, or null.");
         }
 
@@ -142,7 +146,9 @@ public sealed class TaskInput
         {
             if (remindAt.ValueKind == JsonValueKind.Null) RemindAt = new((DateTimeOffset?)null);
             else if (remindAt.ValueKind == JsonValueKind.String && TryParseInstant(remindAt.GetString()!, out var instant))
-                RemindAt = new(instant);
+            {
+                if (WithinYears("remind_at", instant)) RemindAt = new(instant);
+            }
             else Fail("remind_at", "The remind_at must be a date-time with an offset, like 2026-12-01T08:45:00+01:00, or null.");
         }
 
@@ -221,6 +227,17 @@ public sealed class TaskInput
     }
 
     /// <summary>An instant needs its offset: "09:00" alone means a different moment in every zone.</summary>
+    /// <summary>
+    /// Dates and times from 1900 to 8999: far enough for any task, and far enough from the ends of the calendar that
+    /// nothing done with them overflows (a time zone's offset, a reminder counted back, a series' next occurrence).
+    /// </summary>
+    private bool WithinYears(string field, DateTimeOffset instant)
+    {
+        if (instant.UtcDateTime.Year is >= 1900 and <= 8999) return true;
+        Fail(field, $"The {field} must fall within the years 1900 to 8999.");
+        return false;
+    }
+
     public static bool TryParseInstant(string text, out DateTimeOffset instant) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant)
         && (text.EndsWith('Z') || text.EndsWith('z') || HasOffset(text));

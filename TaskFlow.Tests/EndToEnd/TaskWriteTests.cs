@@ -155,6 +155,10 @@ public sealed class TaskWriteTests(TaskFlowApp app)
     [InlineData("""{"title":"t","time_zone":"Mars/Olympus"}""", "time_zone")]
     [InlineData("""{"title":"t","time_zone":null}""", "time_zone")]
     [InlineData("""{"title":"t","due_at":"2026-12-01T09:00:00Z","due_date":"2026-12-02"}""", "due_date")]
+    // Dates near the ends of the calendar overflowed (a reminder counted back, a time zone's offset): 500s before.
+    [InlineData("""{"title":"t","due_at":"0001-01-01T00:00:00Z","remind_before":"PT1H"}""", "due_at")]
+    [InlineData("""{"title":"t","due_date":"9999-12-31","time_zone":"Pacific/Kiritimati"}""", "due_date")]
+    [InlineData("""{"title":"t","remind_at":"9999-12-31T23:59:59Z"}""", "remind_at")]
     // JSON can carry a NUL character; no Postgres text column stores one.
     [InlineData("""{"title":"a\u0000b"}""", "title")]
     [InlineData("""{"title":"t","description":"\u0000"}""", "description")]
