@@ -87,7 +87,7 @@ public static class NotificationEndpoints
         if (body is null) errors["body"] = ["Send {\"minutes\": 10} or {\"until\": \"2026-12-01T09:00:00+01:00\"} as JSON."];
         else if (body.Value.TryGetProperty("minutes", out var minutes))
         {
-            if (minutes.TryGetInt32(out var m) && m is >= 1 and <= 10080) delay = TimeSpan.FromMinutes(m);
+            if (minutes.ValueKind == JsonValueKind.Number && minutes.TryGetInt32(out var m) && m is >= 1 and <= 10080) delay = TimeSpan.FromMinutes(m);
             else errors["minutes"] = ["The minutes must be a whole number from 1 to 10080."];
         }
         else if (body.Value.TryGetProperty("until", out var until))
@@ -124,9 +124,10 @@ public static class NotificationEndpoints
                 && parsed.AbsoluteUri.Length <= 2048 && string.IsNullOrEmpty(parsed.UserInfo))
                 url = parsed;
             else errors["url"] = ["The url must be an absolute http or https URL (at most 2048 characters, no credentials in it)."];
-            if (body.Value.TryGetProperty("secret", out var s) && s.ValueKind == JsonValueKind.String && s.GetString()!.Length is >= 16 and <= 256)
+            if (body.Value.TryGetProperty("secret", out var s) && s.ValueKind == JsonValueKind.String && s.GetString()!.Length is >= 16 and <= 256
+                && !s.GetString()!.Contains('\0'))
                 secret = s.GetString();
-            else errors["secret"] = ["The secret must be a string of 16-256 characters."];
+            else errors["secret"] = ["The secret must be a string of 16-256 characters (and no NUL character)."];
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await workers.PutWebhookAsync(http.User.UserId(), url!, secret!, ct));

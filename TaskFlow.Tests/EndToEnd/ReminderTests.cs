@@ -84,6 +84,20 @@ public sealed class ReminderTests(TaskFlowApp app)
         Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![field]);
     }
 
+    [Theory]
+    [InlineData("unread=maybe", "unread")]
+    [InlineData("limit=ten", "limit")]
+    public async Task A_notification_query_value_of_the_wrong_type_is_a_400_naming_it(string queryString, string parameter)
+    {
+        var user = await app.SignUpAsync();
+
+        var response = await user.Http.GetAsync($"/api/notifications?{queryString}");
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{queryString}: {(int)response.StatusCode} {text}");
+        Assert.Contains(parameter, JsonNode.Parse(text)!["detail"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Completing_the_task_cancels_its_reminder()
     {
@@ -103,6 +117,13 @@ public sealed class ReminderTests(TaskFlowApp app)
         var user = await app.SignUpAsync();
         var taskId = await CreateAsync(user, new { title = "Stretch", remind_at = Iso(DateTimeOffset.UtcNow.AddSeconds(2)) });
         var first = (await WaitForNotificationsAsync(user, 1))[0]!;
+        foreach (var bad in new[] { """{"minutes":"5"}""", """{"minutes":0}""", """{"until":"tomorrow"}""" })
+        {
+            var refused = await user.PostRawAsync($"/api/notifications/{first["notification_id"]}/snooze", bad);
+            var problem = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{bad}: {(int)refused.StatusCode} {problem}");
+            Assert.NotNull(JsonNode.Parse(problem)!["errors"]![bad.Contains("until") ? "until" : "minutes"]);
+        }
 
         var snooze = await user.Http.PostAsJsonAsync($"/api/notifications/{first["notification_id"]}/snooze",
             new { until = Iso(DateTimeOffset.UtcNow.AddSeconds(3)) });
@@ -174,6 +195,7 @@ public sealed class ReminderTests(TaskFlowApp app)
     [InlineData("""{"url":"/relative","secret":"sixteen-chars-ok"}""", "url")]
     [InlineData("""{"url":"https://example.test/hook","secret":"short"}""", "secret")]
     [InlineData("""{"secret":"sixteen-chars-ok"}""", "url")]
+    [InlineData("""{"url":"https://example.test/hook","secret":"sixteen-chars\u0000ok"}""", "secret")]
     public async Task A_bad_webhook_is_a_400_naming_the_field(string body, string field)
     {
         var user = await app.SignUpAsync();
