@@ -7,7 +7,7 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// A request the framework could not bind (a query value of the wrong type, a body that is not the JSON expected) is
 /// answered with its status and the framework's own sentence, which names the parameter, e.g. <c>Failed to bind
-/// parameter "bool? unread" from "maybe".</c>, instead of a bare "Bad Request".
+/// parameter "Nullable&lt;bool&gt; unread" from "maybe".</c>, instead of a bare "Bad Request".
 /// </summary>
 public sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
 {

@@ -15,7 +15,7 @@ public sealed class UnstorableTextHandler(IProblemDetailsService problems) : IEx
     /// <summary>character_not_in_repertoire (a NUL) and untranslatable_character.</summary>
     private static readonly string[] SqlStates = ["22021", "22P05"];
 
-    public const string Message = "The request contains text the database cannot store: the NUL character (\\u0000) is not allowed in any text.";
+    private const string Message = "The request contains text the database cannot store: the NUL character (\\u0000) is not allowed in any text.";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {

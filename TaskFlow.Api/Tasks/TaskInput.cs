@@ -226,7 +226,6 @@ public sealed class TaskInput
         }
     }
 
-    /// <summary>An instant needs its offset: "09:00" alone means a different moment in every zone.</summary>
     /// <summary>
     /// Dates and times from 1900 to 8999: far enough for any task, and far enough from the ends of the calendar that
     /// nothing done with them overflows (a time zone's offset, a reminder counted back, a series' next occurrence).
@@ -238,6 +237,7 @@ public sealed class TaskInput
         return false;
     }
 
+    /// <summary>An instant needs its offset: "09:00" alone means a different moment in every zone.</summary>
     public static bool TryParseInstant(string text, out DateTimeOffset instant) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant)
         && (text.EndsWith('Z') || text.EndsWith('z') || HasOffset(text));
