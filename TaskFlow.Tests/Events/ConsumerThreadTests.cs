@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using TaskFlow.AppHost;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
@@ -18,18 +19,15 @@ public sealed class ConsumerThreadTests : IAsyncLifetime
 {
     private const string Topic = "consumer-thread-test";
 
-    private IAdminClient _cluster = null!;
+    private readonly DevKafkaBroker _broker = new();
     private IHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
-        var config = new AdminClientConfig { BootstrapServers = "" };
-        config.Set("test.mock.num.brokers", "1");
-        _cluster = new AdminClientBuilder(config).Build();
-        var broker = _cluster.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Single();
+        var bootstrapServers = _broker.Start(brokerCount: 1, NullLogger.Instance);
 
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.Configure<KafkaOptions>(options => options.BootstrapServers = $"{broker.Host}:{broker.Port}");
+        builder.Services.Configure<KafkaOptions>(options => options.BootstrapServers = bootstrapServers);
         builder.Services.AddSingleton<KafkaClientFactory>();
         builder.Services.AddSingleton<KafkaEventPublisher>();
         builder.Services.AddSingleton<IEventDeduplicator, InMemoryDeduplicator>();
@@ -64,7 +62,7 @@ public sealed class ConsumerThreadTests : IAsyncLifetime
     {
         await _host.StopAsync();
         _host.Dispose();
-        _cluster.Dispose();
+        _broker.Dispose();
     }
 
     private sealed class HandlerThreads
