@@ -61,10 +61,7 @@ public sealed class SseStream : IAsyncDisposable
         var data = new List<string>();
         while (true)
         {
-            _pendingLine ??= _reader.ReadLineAsync();
-            var line = await _pendingLine.WaitAsync(cancellation.Token);
-            _pendingLine = null;
-            if (line is null) throw new EndOfStreamException("The server closed the update stream.");
+            var line = await NextLineAsync(cancellation.Token);
             if (line.Length == 0)
             {
                 if (data.Count > 0) return new SseEvent(id, type ?? "message", string.Join('\n', data));
@@ -90,12 +87,21 @@ public sealed class SseStream : IAsyncDisposable
         using var cancellation = new CancellationTokenSource(timeout);
         while (true)
         {
-            _pendingLine ??= _reader.ReadLineAsync();
-            var line = await _pendingLine.WaitAsync(cancellation.Token);
-            _pendingLine = null;
-            if (line is null) throw new EndOfStreamException("The server closed the update stream.");
+            var line = await NextLineAsync(cancellation.Token);
             if (line.StartsWith(':')) return line[1..].Trim();
         }
+    }
+
+    /// <summary>
+    /// The next line. A read that timed out stays pending and is awaited again next time, so no line is lost to a
+    /// timeout.
+    /// </summary>
+    private async Task<string> NextLineAsync(CancellationToken cancellationToken)
+    {
+        _pendingLine ??= _reader.ReadLineAsync();
+        var line = await _pendingLine.WaitAsync(cancellationToken);
+        _pendingLine = null;
+        return line ?? throw new EndOfStreamException("The server closed the update stream.");
     }
 
     /// <summary>The next envelope event (skipping none): its type and task id, for compact assertions.</summary>
