@@ -97,8 +97,7 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // Consume() blocks its thread: the loop gets one of its own (see ConsumerExtensions.ConsumeNext).
-        Task.Factory.StartNew(() => Read(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        OwnThread.Run(() => Read(stoppingToken), stoppingToken);
 
     private void Read(CancellationToken stoppingToken)
     {
@@ -166,8 +165,7 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
             {
                 LogConsumeError(logger, exception.Error.Reason);
             }
-            stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-            stoppingToken.ThrowIfCancellationRequested();
+            OwnThread.Pause(TimeSpan.FromSeconds(1), stoppingToken);
         }
     }
 

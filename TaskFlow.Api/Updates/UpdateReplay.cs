@@ -18,8 +18,8 @@ public sealed partial class UpdateReplay(KafkaClientFactory clients, IHostEnviro
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
     public Task<ReplayedUpdates?> ReadAsync(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken) =>
-        // Reading blocks its thread for up to ReadTimeout; a burst of reconnecting clients must not take the thread pool.
-        Task.Factory.StartNew(() => Read(userId, from, to, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Reading blocks for up to ReadTimeout: a burst of reconnecting clients must not take the thread pool.
+        OwnThread.Run(() => Read(userId, from, to, cancellationToken), cancellationToken);
 
     private ReplayedUpdates? Read(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken)
     {

@@ -41,8 +41,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
     public const string AttemptsHeader = "dlq_attempts";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // Consume() blocks its thread: the loop gets one of its own (see ConsumerExtensions.ConsumeNext).
-        Task.Factory.StartNew(() => ConsumeLoop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        OwnThread.Run(() => ConsumeLoop(stoppingToken), stoppingToken);
 
     private void ConsumeLoop(CancellationToken stoppingToken)
     {

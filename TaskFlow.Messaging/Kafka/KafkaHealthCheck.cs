@@ -8,9 +8,8 @@ public sealed class KafkaHealthCheck(KafkaClientFactory clients) : IHealthCheck,
     private readonly Lazy<Confluent.Kafka.IAdminClient> _admin = new(clients.CreateAdminClient);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        // GetMetadata blocks for up to its timeout while the broker is away: not on a thread-pool thread, which
-        // requests need (see ConsumerExtensions.ConsumeNext).
-        Task.Factory.StartNew(Check, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // GetMetadata blocks for up to its timeout while the broker is away.
+        OwnThread.Run(Check, cancellationToken);
 
     private HealthCheckResult Check()
     {
