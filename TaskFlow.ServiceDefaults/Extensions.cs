@@ -28,8 +28,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         // Used by the app's UseExceptionHandler(). Binding failures reach it as exceptions (in every environment,
         // not only Development) so the answer can say which parameter was wrong.
-        builder.Services.AddExceptionHandler<BadRequestHandler>();
-        builder.Services.AddExceptionHandler<UnstorableTextHandler>();
+        builder.Services.AddExceptionHandler<ClientErrorHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         builder.Services.AddServiceDiscovery();

@@ -1,0 +1,47 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Exceptions that are the client's mistake, not the server's, answered as such (a 4xx naming the problem) instead
+/// of a 500. Endpoints check what they read and name the field; these are what gets past them.
+/// </summary>
+public sealed class ClientErrorHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    /// <summary>Postgres' character_not_in_repertoire (a NUL) and untranslatable_character.</summary>
+    private static readonly string[] UnstorableTextStates = ["22021", "22P05"];
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (Describe(exception) is not { } problem) return false;
+
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
+    }
+
+    private static ProblemDetails? Describe(Exception exception)
+    {
+        // A request the framework could not bind (a query value of the wrong type, a body that is not the JSON
+        // expected): its own sentence names the parameter, e.g. Failed to bind parameter "Nullable<bool> unread"
+        // from "maybe".
+        if (exception is BadHttpRequestException bad)
+            return new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
+
+        // Text Postgres refuses to store, above all the NUL character (\u0000, legal in JSON, refused by every
+        // Postgres text column), that reached the database anyway (the Identity endpoints, say).
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is DbException { SqlState: { } state } && UnstorableTextStates.Contains(state))
+                return new ProblemDetails
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "Text that cannot be stored",
+                    Detail = "The request contains text the database cannot store: the NUL character (\\u0000) is not allowed in any text.",
+                };
+        }
+        return null;
+    }
+}
