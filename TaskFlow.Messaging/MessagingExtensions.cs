@@ -77,6 +77,7 @@ public static class MessagingExtensions
         var signal = new OutboxSignal();
         builder.Services.AddSingleton(signal);
         builder.Services.AddHostedService<OutboxRelay<TContext>>();
+        builder.Services.AddHostedService<OutboxNotifications<TContext>>();
         return new OutboxSaveChangesInterceptor(signal);
     }
 }

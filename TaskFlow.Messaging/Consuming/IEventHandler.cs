@@ -18,3 +18,14 @@ public interface IEventHandler
 {
     Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A handler that can also take many events at once (for example one multi-row insert). It gets the events of a
+/// consumed batch its group has not handled yet, in their order on the topic, in one DI scope. Throwing hands the
+/// same events over again one at a time (<see cref="IEventHandler.HandleAsync"/>), so one bad event is retried and
+/// dead-lettered alone; whatever the batch did before it threw must therefore be safe to repeat too.
+/// </summary>
+public interface IBatchEventHandler : IEventHandler
+{
+    Task HandleBatchAsync(IReadOnlyList<ConsumedEvent> consumedEvents, CancellationToken cancellationToken);
+}

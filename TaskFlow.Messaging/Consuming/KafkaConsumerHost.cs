@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Kafka;
+using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging.Consuming;
 
@@ -15,22 +16,39 @@ public sealed record ConsumerRegistration(string Topic, string ConsumerGroup, in
 {
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most messages handled (and committed) as one batch.</summary>
+    public int MaxBatchSize { get; init; } = 500;
+
+    /// <summary>How long a batch waits for more messages after its first, before it is handled with what it has.</summary>
+    public TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(10);
 }
 
 /// <summary>
-/// Runs one consumer group on one topic for <typeparamref name="THandler"/>: skips events the group already
-/// handled, retries a failing event with backoff, parks it on <c>&lt;topic&gt;.dlq</c> with the error in headers
-/// after the last attempt, and commits the offset only once the event is dealt with (at-least-once).
+/// Runs one consumer group on one topic for <typeparamref name="THandler"/>, a batch of ready messages at a time:
+/// skips events the group already handled, hands the rest to the handler (all at once when it is an
+/// <see cref="IBatchEventHandler"/>; one by one when it is not, or when the batch failed), retries a failing event with
+/// backoff, parks it on <c>&lt;topic&gt;.dlq</c> with the error in headers after the last attempt, and commits the
+/// batch's offsets only once every message in it is dealt with (at-least-once).
 /// </summary>
 public sealed partial class KafkaConsumerHost<THandler>(
     ConsumerRegistration registration,
     KafkaClientFactory clients,
     KafkaEventPublisher deadLetters,
     EventDispatcher dispatcher,
+    TimeProvider clock,
     ILogger<KafkaConsumerHost<THandler>> logger) : BackgroundService
     where THandler : class, IEventHandler
 {
+    private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
+
     private readonly EventSubscription _subscription = new(registration, typeof(THandler));
+    private readonly KeyValuePair<string, object?>[] _tags =
+    [
+        new("messaging.consumer.group.name", registration.ConsumerGroup),
+        new("messaging.destination.name", registration.Topic),
+    ];
+    private readonly HashSet<TopicPartition> _lagReported = [];
 
     public const string ErrorHeader = "dlq_error";
     public const string ErrorTypeHeader = "dlq_error_type";
@@ -40,6 +58,9 @@ public sealed partial class KafkaConsumerHost<THandler>(
     public const string ConsumerGroupHeader = "dlq_consumer_group";
     public const string AttemptsHeader = "dlq_attempts";
 
+    /// <summary>A consumed message whose envelope could be read.</summary>
+    private sealed record Delivery(ConsumeResult<string, byte[]> Result, ConsumedEvent Event);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         OwnThread.Run(() => ConsumeLoop(stoppingToken), stoppingToken);
 
@@ -48,15 +69,23 @@ public sealed partial class KafkaConsumerHost<THandler>(
         using var consumer = clients.CreateConsumer(registration.ConsumerGroup, $"{registration.ConsumerGroup}-{Environment.ProcessId}");
         consumer.Subscribe(registration.Topic);
         LogStarted(logger, registration.ConsumerGroup, registration.Topic);
+        var nextLagReport = Stopwatch.StartNew();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var result = consumer.ConsumeNext(reason => LogConsumeError(logger, registration.ConsumerGroup, reason), stoppingToken);
-                if (result is null) continue;
-
-                ProcessAsync(result, stoppingToken).GetAwaiter().GetResult();
-                TryCommit(consumer, result);
+                var batch = consumer.ConsumeBatch(registration.MaxBatchSize, registration.MaxBatchWait,
+                    reason => LogConsumeError(logger, registration.ConsumerGroup, reason), stoppingToken);
+                if (batch.Count > 0)
+                {
+                    ProcessBatch(batch, stoppingToken);
+                    TryCommit(consumer, batch);
+                }
+                if (nextLagReport.Elapsed >= LagInterval)
+                {
+                    ReportLag(consumer);
+                    nextLagReport.Restart();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -64,71 +93,159 @@ public sealed partial class KafkaConsumerHost<THandler>(
         }
         finally
         {
+            foreach (var partition in _lagReported) MessagingMetrics.ForgetLag(registration.ConsumerGroup, partition.Topic, partition.Partition.Value);
             consumer.Close();
         }
     }
 
     /// <summary>
-    /// A commit refused because the group is rebalancing (or this member was fenced out of it) is not an error: the
-    /// partition's next owner starts from the last committed offset and the deduplicator skips what was handled here.
-    /// Letting it throw would stop the whole service.
+    /// Commits, per partition, the offset after the batch's last message there. A commit refused because the group is
+    /// rebalancing (or this member was fenced out of it) is not an error: the partition's next owner starts from the
+    /// last committed offset and the deduplicator skips what was handled here. Letting it throw would stop the whole
+    /// service.
     /// </summary>
-    private void TryCommit(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> result)
+    private void TryCommit(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
     {
+        var offsets = batch
+            .GroupBy(result => result.TopicPartition)
+            .Select(partition => new TopicPartitionOffset(partition.Key, partition.Max(result => result.Offset.Value) + 1))
+            .ToList();
         try
         {
-            consumer.Commit(result);
+            consumer.Commit(offsets);
         }
         catch (KafkaException exception) when (!exception.Error.IsFatal)
         {
-            LogCommitRefused(logger, registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), exception.Error.Reason);
+            LogCommitRefused(logger, registration.ConsumerGroup, string.Join(", ", offsets), exception.Error.Reason);
         }
     }
 
-    private async Task ProcessAsync(ConsumeResult<string, byte[]> result, CancellationToken stoppingToken)
+    /// <summary>Lag per assigned partition from what the client already knows (no request to the broker).</summary>
+    private void ReportLag(IConsumer<string, byte[]> consumer)
     {
-        using var activity = EventDispatcher.StartProcessActivity(result.Topic, "kafka", TraceHeaders.Extract(result.Message.Headers));
-        activity?.SetTag("messaging.consumer.group.name", registration.ConsumerGroup);
-        activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
+        var assigned = consumer.Assignment;
+        foreach (var partition in _lagReported.Except(assigned).ToList())
+        {
+            MessagingMetrics.ForgetLag(registration.ConsumerGroup, partition.Topic, partition.Partition.Value);
+            _lagReported.Remove(partition);
+        }
+        foreach (var partition in assigned)
+        {
+            try
+            {
+                var high = consumer.GetWatermarkOffsets(partition).High;
+                var position = consumer.Position(partition);
+                if (high == Offset.Unset || position == Offset.Unset) continue;
+                MessagingMetrics.RecordLag(registration.ConsumerGroup, partition.Topic, partition.Partition.Value, high.Value - position.Value);
+                _lagReported.Add(partition);
+            }
+            catch (KafkaException)
+            {
+                // Not known yet (nothing fetched from that partition): reported next time.
+            }
+        }
+    }
 
-        EventEnvelope<JsonElement> envelope;
+    /// <summary>
+    /// Synchronous on the loop's own thread, each asynchronous step awaited with GetResult (see <see cref="OwnThread"/>):
+    /// every handler is entered from this thread, not from wherever the previous step's continuation ran.
+    /// </summary>
+    private void ProcessBatch(List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var deliveries = new List<Delivery>(batch.Count);
+        foreach (var result in batch)
+        {
+            try
+            {
+                var envelope = EventEnvelope.Parse(result.Message.Value);
+                deliveries.Add(new Delivery(result, new ConsumedEvent(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, envelope)));
+            }
+            catch (JsonException exception)
+            {
+                // A message that is not an envelope will never parse: park it at once instead of retrying.
+                LogMalformed(logger, registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), exception.Message);
+                DeadLetterAsync(result, exception, attempts: 1, stoppingToken).GetAwaiter().GetResult();
+            }
+        }
+
+        var fresh = dispatcher.WithoutHandledAsync(_subscription, deliveries, d => d.Event).GetAwaiter().GetResult();
+        var handled = fresh;
+        if (fresh.Count > 0 && !(EventDispatcher.HandlesBatches(_subscription) && TryHandleAtOnce(fresh, stoppingToken)))
+        {
+            handled = new List<Delivery>(fresh.Count);
+            foreach (var delivery in fresh)
+            {
+                if (HandleWithRetriesAsync(delivery, stoppingToken).GetAwaiter().GetResult()) handled.Add(delivery);
+            }
+        }
+        dispatcher.MarkHandledAsync(_subscription, handled.Select(d => d.Event).ToList()).GetAwaiter().GetResult();
+
+        var now = clock.GetUtcNow();
+        MessagingMetrics.ConsumedMessages.Add(batch.Count, _tags);
+        MessagingMetrics.ProcessDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _tags);
+        foreach (var delivery in handled) MessagingMetrics.EventLatency.Record((now - delivery.Event.Envelope.Timestamp).TotalSeconds, _tags);
+    }
+
+    /// <summary>
+    /// The batch handler with every event at once; false (nothing to mark: each is then handled on its own, with
+    /// retries, so one bad event is dead-lettered alone) when it threw.
+    /// </summary>
+    private bool TryHandleAtOnce(List<Delivery> deliveries, CancellationToken stoppingToken)
+    {
+        var activities = deliveries.Select(StartProcessActivity).ToList();
         try
         {
-            envelope = EventEnvelope.Parse(result.Message.Value);
+            dispatcher.HandleBatchAsync(_subscription, deliveries.Select(d => d.Event).ToList(), stoppingToken).GetAwaiter().GetResult();
+            return true;
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            // A message that is not an envelope will never parse: park it at once instead of retrying.
-            LogMalformed(logger, registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), exception.Message);
-            await DeadLetterAsync(result, exception, attempts: 1, stoppingToken);
-            return;
+            LogBatchFailed(logger, exception, registration.ConsumerGroup, deliveries.Count);
+            return false;
         }
+        finally
+        {
+            foreach (var activity in activities) activity?.Dispose();
+        }
+    }
 
-        activity?.SetTag("messaging.message.id", envelope.EventId);
-        activity?.SetTag("taskflow.event_type", envelope.EventType);
-        var consumedEvent = new ConsumedEvent(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, envelope);
-
+    private async Task<bool> HandleWithRetriesAsync(Delivery delivery, CancellationToken stoppingToken)
+    {
+        using var activity = StartProcessActivity(delivery);
+        var eventId = delivery.Event.Envelope.EventId;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await dispatcher.DispatchAsync(_subscription, consumedEvent, stoppingToken);
-                return;
+                await dispatcher.HandleAsync(_subscription, delivery.Event, stoppingToken);
+                return true;
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 if (attempt >= registration.MaxAttempts)
                 {
-                    LogGaveUp(logger, exception, registration.ConsumerGroup, envelope.EventId, attempt);
+                    LogGaveUp(logger, exception, registration.ConsumerGroup, eventId, attempt);
                     activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                    await DeadLetterAsync(result, exception, attempt, stoppingToken);
-                    return;
+                    await DeadLetterAsync(delivery.Result, exception, attempt, stoppingToken);
+                    return false;
                 }
                 var delay = RetryDelay.Doubling(registration.FirstRetryDelay, attempt, registration.MaxRetryDelay);
-                LogRetrying(logger, exception, registration.ConsumerGroup, envelope.EventId, attempt, delay.TotalMilliseconds);
+                LogRetrying(logger, exception, registration.ConsumerGroup, eventId, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, stoppingToken);
             }
         }
+    }
+
+    private Activity? StartProcessActivity(Delivery delivery)
+    {
+        var result = delivery.Result;
+        var activity = EventDispatcher.StartProcessActivity(result.Topic, "kafka", TraceHeaders.Extract(result.Message.Headers));
+        activity?.SetTag("messaging.consumer.group.name", registration.ConsumerGroup);
+        activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
+        activity?.SetTag("messaging.message.id", delivery.Event.Envelope.EventId);
+        activity?.SetTag("taskflow.event_type", delivery.Event.Envelope.EventType);
+        return activity;
     }
 
     private async Task DeadLetterAsync(ConsumeResult<string, byte[]> result, Exception error, int attempts, CancellationToken stoppingToken)
@@ -151,6 +268,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
             {
                 await deadLetters.ProduceRawAsync(deadLetterTopic, result.Message.Key, result.Message.Value, headers, stoppingToken);
                 LogDeadLettered(logger, registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), deadLetterTopic);
+                MessagingMetrics.DeadLettered.Add(1, _tags);
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -163,6 +281,9 @@ public sealed partial class KafkaConsumerHost<THandler>(
 
     [LoggerMessage(LogLevel.Information, "Consumer group {ConsumerGroup} subscribed to {Topic}.")]
     private static partial void LogStarted(ILogger logger, string consumerGroup, string topic);
+
+    [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup} failed on a batch of {Count} events; handling them one by one.")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string consumerGroup, int count);
 
     [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup} could not consume: {Reason}")]
     private static partial void LogConsumeError(ILogger logger, string consumerGroup, string reason);

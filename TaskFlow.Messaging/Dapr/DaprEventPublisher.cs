@@ -13,6 +13,32 @@ namespace TaskFlow.Messaging.Dapr;
 /// </summary>
 public sealed class DaprEventPublisher(IHttpClientFactory httpClients, IHostEnvironment environment) : IEventPublisher
 {
+    /// <summary>How many keys publish at once: each is one request in flight to the sidecar.</summary>
+    private const int KeysInParallel = 16;
+
+    /// <summary>
+    /// Requests to the sidecar in flight together could reach the broker in any order, so each key's messages go one
+    /// after another (different keys in parallel), and a key stops at its first failure: its later messages are
+    /// reported failed without being sent, to be published after the failed one on the retry.
+    /// </summary>
+    public async Task<Exception?[]> PublishBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        var errors = new Exception?[messages.Count];
+        var byKey = Enumerable.Range(0, messages.Count).GroupBy(i => (messages[i].Topic, messages[i].Key));
+        await Parallel.ForEachAsync(byKey, new ParallelOptions { MaxDegreeOfParallelism = KeysInParallel, CancellationToken = cancellationToken },
+            async (indexes, ct) =>
+            {
+                Exception? failure = null;
+                foreach (var i in indexes)
+                {
+                    if (failure is not null) { errors[i] = new InvalidOperationException("Not sent: an earlier message with its key failed.", failure); continue; }
+                    try { await PublishAsync(messages[i], ct); }
+                    catch (Exception exception) when (!ct.IsCancellationRequested) { errors[i] = failure = exception; }
+                }
+            });
+        return errors;
+    }
+
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         using var activity = TraceHeaders.StartPublishActivity(message, "dapr");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 
 namespace TaskFlow.Messaging.Kafka;
@@ -25,5 +26,36 @@ public static class ConsumerExtensions
             OwnThread.Pause(ErrorPause, cancellationToken);
             return null;
         }
+    }
+
+    /// <summary>
+    /// What is ready, as one batch: blocks like <see cref="ConsumeNext"/> for the first message, then takes what follows
+    /// for up to <paramref name="maxWait"/> and, past that, whatever the client has already fetched, up to
+    /// <paramref name="maxCount"/> messages. Empty after a passing error.
+    /// </summary>
+    public static List<ConsumeResult<string, byte[]>> ConsumeBatch(
+        this IConsumer<string, byte[]> consumer, int maxCount, TimeSpan maxWait, Action<string> onError, CancellationToken cancellationToken)
+    {
+        var first = consumer.ConsumeNext(onError, cancellationToken);
+        if (first is null) return [];
+        var batch = new List<ConsumeResult<string, byte[]>>(Math.Min(maxCount, 64)) { first };
+        var waited = Stopwatch.StartNew();
+        while (batch.Count < maxCount && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var remaining = maxWait - waited.Elapsed;
+                var next = consumer.Consume(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                if (next?.Message is null) break;
+                batch.Add(next);
+            }
+            catch (ConsumeException exception) when (!exception.Error.IsFatal)
+            {
+                // Handle what was taken; the next ConsumeNext meets the error again if it lasts, and pauses then.
+                onError(exception.Error.Reason);
+                break;
+            }
+        }
+        return batch;
     }
 }

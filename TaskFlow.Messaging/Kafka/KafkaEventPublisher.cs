@@ -4,13 +4,22 @@ using Confluent.Kafka;
 
 namespace TaskFlow.Messaging.Kafka;
 
-/// <summary>A message ready for the broker: the envelope's bytes plus what goes into Kafka headers.</summary>
-public sealed record OutgoingMessage(string Topic, string Key, Guid EventId, string EventType, byte[] Payload);
+/// <summary>
+/// A message ready for the broker: the envelope's bytes plus what goes into Kafka headers. <paramref name="TraceParent"/>
+/// is the trace it continues when it is published later than it was made (the outbox); null: the current activity.
+/// </summary>
+public sealed record OutgoingMessage(string Topic, string Key, Guid EventId, string EventType, byte[] Payload, string? TraceParent = null);
 
 public interface IEventPublisher
 {
     /// <summary>Completes when the broker has acknowledged the message (acks=all); throws when it could not.</summary>
     Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Publishes many messages at once, keeping their order within each key. Completes when every message is
+    /// acknowledged or has failed: entry i of the result is null when message i was acknowledged, else its error.
+    /// </summary>
+    Task<Exception?[]> PublishBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
 }
 
 /// <summary>Publishes straight to Kafka with one long-lived idempotent producer.</summary>
@@ -40,6 +49,23 @@ public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
             message.Topic,
             new Message<string, byte[]> { Key = message.Key, Value = message.Payload, Headers = headers },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Every message is handed to the producer before any is awaited: librdkafka then sends them in batches, many in
+    /// flight, and the idempotent producer keeps the order in which they were handed over within each partition.
+    /// </summary>
+    public async Task<Exception?[]> PublishBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        var deliveries = new Task[messages.Count];
+        for (var i = 0; i < messages.Count; i++) deliveries[i] = PublishAsync(messages[i], cancellationToken);
+        var errors = new Exception?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            try { await deliveries[i]; }
+            catch (Exception exception) { errors[i] = exception; }
+        }
+        return errors;
     }
 
     /// <summary>Re-publishes a message as it came, headers included (dead-lettering).</summary>

@@ -17,7 +17,9 @@ public static class TraceHeaders
     /// <summary>The producer span either transport opens per publish; its context travels with the message.</summary>
     public static Activity? StartPublishActivity(OutgoingMessage message, string messagingSystem)
     {
-        var activity = Source.StartActivity($"{message.Topic} publish", ActivityKind.Producer);
+        var activity = message.TraceParent is null
+            ? Source.StartActivity($"{message.Topic} publish", ActivityKind.Producer)
+            : Source.StartActivity($"{message.Topic} publish", ActivityKind.Producer, Parse(message.TraceParent));
         activity?.SetTag("messaging.system", messagingSystem);
         activity?.SetTag("messaging.destination.name", message.Topic);
         activity?.SetTag("messaging.message.id", message.EventId);

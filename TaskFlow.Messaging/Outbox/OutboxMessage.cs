@@ -22,7 +22,7 @@ public sealed class OutboxMessage
     public string? LastError { get; set; }
 
     public OutgoingMessage ToOutgoing() =>
-        new(Topic, Key, EventId, EventType, System.Text.Encoding.UTF8.GetBytes(Payload));
+        new(Topic, Key, EventId, EventType, System.Text.Encoding.UTF8.GetBytes(Payload), TraceParent);
 }
 
 /// <summary>A DbContext that carries an outbox table.</summary>

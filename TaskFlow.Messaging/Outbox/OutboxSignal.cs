@@ -6,19 +6,37 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace TaskFlow.Messaging.Outbox;
 
-/// <summary>Wakes the relay as soon as an outbox row commits, instead of waiting for its next poll.</summary>
+/// <summary>
+/// Wakes the relay as soon as an outbox row commits, instead of waiting for its next poll: this process's relay at
+/// once, and (through <see cref="OutboxNotifications{TContext}"/>) every other replica's, since whichever holds the
+/// relay lock publishes the rows of all.
+/// </summary>
 public sealed class OutboxSignal
 {
     private readonly SemaphoreSlim _pending = new(0, 1);
+    private readonly SemaphoreSlim _committed = new(0, 1);
 
-    public void Notify()
+    /// <summary>Rows were committed here: wake this relay and tell the other replicas.</summary>
+    public void Committed()
     {
-        try { _pending.Release(); }
-        catch (SemaphoreFullException) { /* already signalled; one wake-up covers every row */ }
+        Notify();
+        Release(_committed);
     }
+
+    /// <summary>Rows were committed somewhere: wake this relay.</summary>
+    public void Notify() => Release(_pending);
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _pending.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>Completes once rows were committed here since the last call.</summary>
+    public Task WaitForCommitAsync(CancellationToken cancellationToken) => _committed.WaitAsync(cancellationToken);
+
+    private static void Release(SemaphoreSlim semaphore)
+    {
+        try { semaphore.Release(); }
+        catch (SemaphoreFullException) { /* already signalled; one wake-up covers every row */ }
+    }
 }
 
 /// <summary>
@@ -38,19 +56,19 @@ public sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChan
             if (context.Database.CurrentTransaction?.GetDbTransaction() is { } transaction)
                 _transactionsWithOutboxRows.AddOrUpdate(transaction, this);
             else
-                signal.Notify();
+                signal.Committed();
         }
         return base.SavedChangesAsync(eventData, result, cancellationToken);
     }
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (_transactionsWithOutboxRows.Remove(transaction)) signal.Notify();
+        if (_transactionsWithOutboxRows.Remove(transaction)) signal.Committed();
         return Task.CompletedTask;
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (_transactionsWithOutboxRows.Remove(transaction)) signal.Notify();
+        if (_transactionsWithOutboxRows.Remove(transaction)) signal.Committed();
     }
 }

@@ -30,6 +30,7 @@ public sealed class ConsumerThreadTests : IAsyncLifetime
         builder.Services.Configure<KafkaOptions>(options => options.BootstrapServers = bootstrapServers);
         builder.Services.AddSingleton<KafkaClientFactory>();
         builder.Services.AddSingleton<KafkaEventPublisher>();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEventDeduplicator, InMemoryDeduplicator>();
         builder.Services.AddSingleton<HandlerThreads>();
         builder.AddEventConsumer<ThreadRecordingHandler>(new ConsumerRegistration(Topic, "tests-consumer-thread"));

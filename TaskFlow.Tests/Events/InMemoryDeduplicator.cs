@@ -8,11 +8,12 @@ internal sealed class InMemoryDeduplicator : IEventDeduplicator
 {
     private readonly ConcurrentDictionary<(string, Guid), bool> _handled = new();
 
-    public Task<bool> WasHandledAsync(string consumerGroup, Guid eventId) => Task.FromResult(_handled.ContainsKey((consumerGroup, eventId)));
+    public Task<IReadOnlySet<Guid>> HandledAmongAsync(string consumerGroup, IReadOnlyCollection<Guid> eventIds) =>
+        Task.FromResult<IReadOnlySet<Guid>>(eventIds.Where(id => _handled.ContainsKey((consumerGroup, id))).ToHashSet());
 
-    public Task MarkHandledAsync(string consumerGroup, Guid eventId)
+    public Task MarkHandledAsync(string consumerGroup, IReadOnlyCollection<Guid> eventIds)
     {
-        _handled[(consumerGroup, eventId)] = true;
+        foreach (var id in eventIds) _handled[(consumerGroup, id)] = true;
         return Task.CompletedTask;
     }
 }

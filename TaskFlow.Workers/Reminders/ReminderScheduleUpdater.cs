@@ -9,49 +9,59 @@ namespace TaskFlow.Workers.Reminders;
 
 /// <summary>
 /// Keeps the reminder schedule in step with task-events: a new or moved reminder is (re)scheduled, a completed or
-/// deleted task's reminder is cancelled. The database row is written first; Redis follows it.
+/// deleted task's reminder is cancelled. The database rows are written first; Redis follows them. A consumed batch is
+/// one read of the rows it touches, one save, and one round of Redis updates for the tasks it changed.
 /// </summary>
-public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedule schedule) : IEventHandler
+public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedule schedule) : IBatchEventHandler
 {
     public const string ConsumerGroup = "workers-reminder-scheduler";
 
-    public async Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken)
+    public Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken) =>
+        HandleBatchAsync([consumedEvent], cancellationToken);
+
+    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent> consumedEvents, CancellationToken cancellationToken)
     {
-        var envelope = consumedEvent.Envelope;
-        switch (envelope.EventType)
+        var events = consumedEvents.Select(e => e.Envelope).Where(e => e.EventType is TaskEventTypes.Created or TaskEventTypes.Updated or TaskEventTypes.Deleted).ToList();
+        if (events.Count == 0) return;
+        var taskIds = events.Select(e => e.Data.GetProperty("task_id").GetInt32()).Distinct().ToList();
+        var reminders = await db.Reminders.Where(r => taskIds.Contains(r.TaskId)).ToDictionaryAsync(r => r.TaskId, cancellationToken);
+
+        // In topic order: a task's events within the batch apply one after another to its row.
+        foreach (var envelope in events)
         {
-            case TaskEventTypes.Created:
-                var created = envelope.DataAs<TaskCreatedData>();
-                var reminder = await db.Reminders.FindAsync([created.TaskId], cancellationToken);
-                if (reminder is null)
-                {
-                    reminder = new ScheduledReminder { TaskId = created.TaskId, UserId = created.UserId, Title = created.Title };
-                    db.Reminders.Add(reminder);
-                }
-                reminder.Title = created.Title;
-                reminder.DueAt = created.DueAt;
-                reminder.RemindAt = created.RemindAt;
-                reminder.IsCompleted = created.Status == "completed";
-                await db.SaveChangesAsync(cancellationToken);
-                await SyncAsync(reminder);
-                break;
+            switch (envelope.EventType)
+            {
+                case TaskEventTypes.Created:
+                    var created = envelope.DataAs<TaskCreatedData>();
+                    if (!reminders.TryGetValue(created.TaskId, out var reminder))
+                    {
+                        reminder = new ScheduledReminder { TaskId = created.TaskId, UserId = created.UserId, Title = created.Title };
+                        db.Reminders.Add(reminder);
+                        reminders[created.TaskId] = reminder;
+                    }
+                    reminder.Title = created.Title;
+                    reminder.DueAt = created.DueAt;
+                    reminder.RemindAt = created.RemindAt;
+                    reminder.IsCompleted = created.Status == "completed";
+                    break;
 
-            case TaskEventTypes.Updated:
-                var updated = envelope.DataAs<TaskUpdatedData>();
-                var existing = await db.Reminders.FindAsync([updated.TaskId], cancellationToken);
-                // A task created before the scheduler existed has no row; it gains one on its next task.created.
-                if (existing is null) return;
-                Apply(existing, updated.Changes);
-                await db.SaveChangesAsync(cancellationToken);
-                await SyncAsync(existing);
-                break;
+                case TaskEventTypes.Updated:
+                    var updated = envelope.DataAs<TaskUpdatedData>();
+                    // A task created before the scheduler existed has no row; it gains one on its next task.created.
+                    if (reminders.TryGetValue(updated.TaskId, out var existing)) Apply(existing, updated.Changes);
+                    break;
 
-            case TaskEventTypes.Deleted:
-                var deleted = envelope.DataAs<TaskDeletedData>();
-                await db.Reminders.Where(r => r.TaskId == deleted.TaskId).ExecuteDeleteAsync(cancellationToken);
-                await schedule.RemoveAsync(deleted.TaskId);
-                break;
+                case TaskEventTypes.Deleted:
+                    var deleted = envelope.DataAs<TaskDeletedData>();
+                    if (reminders.Remove(deleted.TaskId, out var gone)) db.Reminders.Remove(gone);
+                    break;
+            }
         }
+        await db.SaveChangesAsync(cancellationToken);
+
+        await Task.WhenAll(taskIds.Select(taskId => reminders.TryGetValue(taskId, out var reminder) && reminder.IsPending
+            ? schedule.PutAsync(taskId, reminder.RemindAt!.Value)
+            : schedule.RemoveAsync(taskId)));
     }
 
     private static void Apply(ScheduledReminder reminder, IReadOnlyDictionary<string, FieldChange> changes)
@@ -63,7 +73,4 @@ public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedul
     }
 
     private static DateTimeOffset? ReadInstant(JsonNode? value) => value?.Deserialize<DateTimeOffset>(EventJson.Options);
-
-    private Task SyncAsync(ScheduledReminder reminder) =>
-        reminder.IsPending ? schedule.PutAsync(reminder.TaskId, reminder.RemindAt!.Value) : schedule.RemoveAsync(reminder.TaskId);
 }
