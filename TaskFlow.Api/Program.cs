@@ -33,6 +33,7 @@ builder.Services.AddIdentityApiEndpoints<IdentityUser>().AddEntityFrameworkStore
 builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetApplicationName("TaskFlow.Api");
 
 builder.Services.AddScoped<TaskService>();
+builder.Services.AddSingleton<TaskIdAllocator>();
 builder.AddLiveUpdates();
 builder.Services.AddHttpClient<WorkersClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();

@@ -19,13 +19,6 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
-    /// Reserves the next task id before the insert, so the task and its <c>task.created</c> event
-    /// (which carries the id) are written in one SaveChanges, hence one transaction.
-    /// </summary>
-    public async Task<int> NextTaskIdAsync(CancellationToken cancellationToken) =>
-        (int)await Database.SqlQuery<long>($"SELECT nextval('task_ids') AS \"Value\"").SingleAsync(cancellationToken);
-
-    /// <summary>
     /// Runs <paramref name="work"/> on the user's task (null when they have none) inside a transaction that holds the
     /// task's row lock, and commits. Writers of one task queue up instead of failing on each other's changes.
     /// </summary>
@@ -34,6 +27,8 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
         {
             ChangeTracker.Clear();
             await using var transaction = await Database.BeginTransactionAsync(ct);
+            // The transaction is the unit: a savepoint around SaveChanges would cost two round trips and protect nothing.
+            Database.AutoSavepointsEnabled = false;
             // xmin is a system column: * does not include it, and it is the task's version.
             var task = await Tasks
                 .FromSql($"SELECT *, xmin FROM tasks WHERE id = {taskId} AND user_id = {userId} FOR UPDATE")

@@ -33,6 +33,7 @@ public sealed record TaskPage(IReadOnlyList<TaskItem> Items, string? NextCursor)
 public sealed class TaskService(
     ApiDbContext db,
     TimeProvider clock,
+    TaskIdAllocator taskIds,
     WorkersClient workers,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<TaskService> logger)
@@ -45,7 +46,7 @@ public sealed class TaskService(
         {
             var task = new TaskItem
             {
-                Id = await db.NextTaskIdAsync(cancellationToken),
+                Id = await taskIds.NextAsync(db, cancellationToken),
                 UserId = userId,
                 Title = input.Title.Value,
                 Description = input.Description.GetValueOr(null),
@@ -84,7 +85,7 @@ public sealed class TaskService(
         {
             var task = new TaskItem
             {
-                Id = await db.NextTaskIdAsync(cancellationToken),
+                Id = await taskIds.NextAsync(db, cancellationToken),
                 UserId = userId,
                 Title = previous.Title,
                 Description = previous.Description,
