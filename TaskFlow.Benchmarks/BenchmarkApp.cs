@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -47,6 +48,11 @@ public sealed class BenchmarkApp : IAsyncDisposable
                 .AddFilter("TaskFlow.AppHost.Resources", LogLevel.None)
                 .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
                 .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+            // With the dashboard off nothing listens where Aspire points the services' OTLP exporters (as in the
+            // end-to-end tests' TaskFlowApp): exporting would cost the services CPU during a measurement and make every
+            // stop wait out the export timeout. They still trace (traceparent headers).
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+                project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
             var api = builder.CreateResourceBuilder<ProjectResource>("api");
             foreach (var (name, value) in apiEnvironment) api.WithEnvironment(name, value);
 
@@ -81,15 +87,51 @@ public sealed class BenchmarkApp : IAsyncDisposable
     /// <summary>Registers a new user through the API and returns a client that carries their bearer token.</summary>
     public async Task<(HttpClient Client, string Email)> SignUpAsync(string namePrefix)
     {
-        var email = $"{namePrefix}-{Guid.NewGuid():N}@example.test";
+        var (email, token) = await SignUpForTokenAsync(namePrefix);
         var http = App.CreateHttpClient("api");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return (http, email);
+    }
+
+    /// <summary>Registers a new user through the API and returns their access token, for callers that send it per request.</summary>
+    public async Task<(string Email, string AccessToken)> SignUpForTokenAsync(string namePrefix)
+    {
+        var email = $"{namePrefix}-{Guid.NewGuid():N}@example.test";
+        using var http = App.CreateHttpClient("api");
         await EnsureSuccessAsync(await http.PostAsJsonAsync("/api/auth/register", new { email, password = Password }), "register");
         var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
         await EnsureSuccessAsync(login, "login");
         var token = (await login.Content.ReadFromJsonAsync<JsonObject>())?["access_token"]?.GetValue<string>();
         if (string.IsNullOrEmpty(token)) throw new InvalidOperationException("login answered without an access_token");
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return (http, email);
+        return (email, token);
+    }
+
+    /// <summary>The id of the resource's process (its only replica), from the resource snapshot; null while it has none.</summary>
+    public int? ProcessId(string resource)
+    {
+        if (!App.ResourceNotifications.TryGetCurrentState(resource, out var state)) return null;
+        var pid = state.Snapshot.Properties.FirstOrDefault(p => p.Name is "executable.pid" or "project.pid")?.Value;
+        return pid is null ? null : Convert.ToInt32(pid, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Stops a service resource and waits until its process has exited; the resource can start again.</summary>
+    public async Task StopResourceAsync(string resource)
+    {
+        using var cancellation = new CancellationTokenSource(StopTimeout);
+        var result = await App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellation.Token);
+        if (!result.Success) throw new InvalidOperationException($"could not stop {resource}: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, cancellation.Token);
+    }
+
+    /// <summary>Starts a stopped service resource again and waits until it is healthy.</summary>
+    public async Task StartResourceAsync(string resource)
+    {
+        using var cancellation = new CancellationTokenSource(StartTimeout);
+        var result = await App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellation.Token);
+        if (!result.Success) throw new InvalidOperationException($"could not start {resource}: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token);
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what)

@@ -30,6 +30,15 @@ public sealed class BenchmarkOptions
         throw new BenchmarkOptionsException($"--{name} must be a whole number from {min} to {max}, got '{text}'");
     }
 
+    /// <summary>One of <paramref name="choices"/>; the first is the default.</summary>
+    public string OneOf(string name, params string[] choices)
+    {
+        _read.Add(name);
+        if (!_values.TryGetValue(name, out var text)) return choices[0];
+        if (choices.Contains(text, StringComparer.Ordinal)) return text;
+        throw new BenchmarkOptionsException($"--{name} must be one of {string.Join(", ", choices)}, got '{text}'");
+    }
+
     /// <summary>Call after reading every option: a misspelt one is an error, not a silent default.</summary>
     public void RejectUnknown()
     {

@@ -1,6 +1,7 @@
 using TaskFlow.Benchmarks;
 using TaskFlow.Benchmarks.Reminders;
 using TaskFlow.Benchmarks.TasksQuery;
+using TaskFlow.Benchmarks.Writes;
 
 // Benchmarks run by hand on the real AppHost: dotnet run -c Release --project TaskFlow.Benchmarks -- <verb> [options]
 var verbs = new Dictionary<string, (string Options, string Summary, Func<BenchmarkOptions, Task> Run)>
@@ -11,6 +12,10 @@ var verbs = new Dictionary<string, (string Options, string Summary, Func<Benchma
     ["reminders"] = ("[--reminders 1000] [--window-seconds 20]",
         "reminder lateness (fired_at - remind_at) p50/p99 for many reminders due within a short window",
         RemindersBenchmark.RunAsync),
+    ["writes"] = (WritesBenchmark.Options,
+        "POST /api/tasks under load: writes/s and latency, outbox backlog, write -> audit latency, memory, vs the same SQL "
+        + "straight to Postgres; or the outbox relay (relay) or audit consumer (audit) alone, in events/s",
+        WritesBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
