@@ -22,7 +22,7 @@ builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options
 builder.Services.AddProblemDetails();
 
 builder.Services.AddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
-builder.AddEventConsumer<AuditRecorder>(new ConsumerRegistration(Topics.TaskEvents, AuditRecorder.ConsumerGroup));
+builder.AddEventConsumer<AuditRecorder>(new ConsumerRegistration(Topics.TaskEvents, AuditRecorder.ConsumerGroup) { HandlerSkipsRepeats = true });
 
 builder.Services.AddSingleton<ReminderSchedule>();
 builder.AddEventConsumer<ReminderScheduleUpdater>(new ConsumerRegistration(Topics.TaskEvents, ReminderScheduleUpdater.ConsumerGroup));

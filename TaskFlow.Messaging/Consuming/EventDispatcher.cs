@@ -38,6 +38,7 @@ public sealed partial class EventDispatcher(IEventDeduplicator deduplicator, ISe
     /// <summary>The items whose events the consumer group has not handled yet (one round trip for them all).</summary>
     public async Task<List<T>> WithoutHandledAsync<T>(EventSubscription subscription, IReadOnlyList<T> items, Func<T, ConsumedEvent> eventOf)
     {
+        if (subscription.Registration.HandlerSkipsRepeats) return [.. items];
         var handled = await deduplicator.HandledAmongAsync(subscription.ConsumerGroup, items.Select(i => eventOf(i).Envelope.EventId).ToList());
         foreach (var eventId in handled) LogDuplicate(logger, subscription.ConsumerGroup, eventId);
         return handled.Count == 0 ? [.. items] : items.Where(i => !handled.Contains(eventOf(i).Envelope.EventId)).ToList();
@@ -63,7 +64,7 @@ public sealed partial class EventDispatcher(IEventDeduplicator deduplicator, ISe
     }
 
     public Task MarkHandledAsync(EventSubscription subscription, IReadOnlyList<ConsumedEvent> consumedEvents) =>
-        consumedEvents.Count == 0
+        consumedEvents.Count == 0 || subscription.Registration.HandlerSkipsRepeats
             ? Task.CompletedTask
             : deduplicator.MarkHandledAsync(subscription.ConsumerGroup, consumedEvents.Select(e => e.Envelope.EventId).ToList());
 

@@ -7,6 +7,8 @@ namespace TaskFlow.Messaging.Kafka;
 /// <summary>The one place Kafka client settings are decided, so producers, consumers and checks agree.</summary>
 public sealed class KafkaClientFactory(IOptions<KafkaOptions> options, ILoggerFactory loggerFactory)
 {
+    private const int PrefetchKbytes = 8 * 1024;
+
     private readonly KafkaOptions _options = options.Value;
 
     public KafkaOptions Options => _options;
@@ -76,6 +78,8 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options, ILoggerFa
 
     private IConsumer<string, byte[]> BuildConsumer(ConsumerConfig config, string name)
     {
+        // librdkafka prefetches up to 64 MB per consumer by default; a service runs several, and a batch needs far less.
+        config.QueuedMaxMessagesKbytes = PrefetchKbytes;
         var logger = loggerFactory.CreateLogger("TaskFlow.Kafka.Consumer");
         return new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => logger.Log(ToLogLevel(message.Level), "{Facility}: {Message}", message.Facility, message.Message))
