@@ -38,6 +38,25 @@ public sealed class CreatedTasksAudit(NpgsqlDataSource auditDb, int[] taskIds)
         return new Summary(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
     }
 
+    /// <summary>write → audit p99 and max per <paramref name="seconds"/>-second window of the write time: where a tail comes from.</summary>
+    public async Task<List<(int FromSecond, long Rows, double P99Ms, double MaxMs)>> PerWindowAsync(int seconds)
+    {
+        await using var command = Command($"""
+            WITH created AS (
+                SELECT occurred_at, (extract(epoch FROM recorded_at - occurred_at) * 1000)::float8 AS ms
+                FROM audit_entries WHERE {Created}),
+            windowed AS (
+                SELECT (floor(extract(epoch FROM occurred_at - (SELECT min(occurred_at) FROM created)) / {seconds}) * {seconds})::int AS from_second, ms
+                FROM created)
+            SELECT from_second, count(*), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms)
+            FROM windowed GROUP BY from_second ORDER BY from_second
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        var windows = new List<(int, long, double, double)>();
+        while (await reader.ReadAsync()) windows.Add((reader.GetInt32(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+        return windows;
+    }
+
     private NpgsqlCommand Command(string sql)
     {
         var command = auditDb.CreateCommand(sql);

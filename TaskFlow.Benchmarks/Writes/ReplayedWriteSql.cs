@@ -11,17 +11,10 @@ namespace TaskFlow.Benchmarks.Writes;
 /// </summary>
 public sealed class ReplayedWriteSql(string userId, CapturedOutboxPayloads payloads)
 {
-    /// <summary>
-    /// ApiDbContext.NextTaskIdAsync: the id is reserved first, in a round trip of its own (EF wraps the SqlQuery for
-    /// SingleAsync).
-    /// </summary>
-    private const string NextTaskId = """
-        SELECT s."Value"
-        FROM (
-            SELECT nextval('task_ids') AS "Value"
-        ) AS s
-        LIMIT 2
-        """;
+    /// <summary>TaskIdAllocator: ids come from blocks of 50 reserved from the sequence, one round trip per block.</summary>
+    private const string ReserveTaskIds = """SELECT nextval('task_ids') AS "Value" FROM generate_series(1, 50)""";
+
+    private readonly Queue<long> _reservedIds = new();
 
     /// <summary>
     /// SaveChanges: the task and its two outbox rows in one batch, in one transaction. Every column the model maps
@@ -45,9 +38,7 @@ public sealed class ReplayedWriteSql(string userId, CapturedOutboxPayloads paylo
 
     public async Task RunOnceAsync(NpgsqlConnection connection, int n)
     {
-        long taskId;
-        await using (var next = new NpgsqlCommand(NextTaskId, connection))
-            taskId = (long)(await next.ExecuteScalarAsync())!;
+        var taskId = await NextTaskIdAsync(connection);
 
         var now = DateTimeOffset.UtcNow;
         var dueDate = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1 + n % 30);
@@ -81,6 +72,25 @@ public sealed class ReplayedWriteSql(string userId, CapturedOutboxPayloads paylo
         await using var mark = new NpgsqlCommand(MarkPublished, connection);
         mark.Parameters.AddWithValue("ids", outboxIds);
         await mark.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> NextTaskIdAsync(NpgsqlConnection connection)
+    {
+        lock (_reservedIds)
+        {
+            if (_reservedIds.TryDequeue(out var id)) return id;
+        }
+        var block = new List<long>();
+        await using (var reserve = new NpgsqlCommand(ReserveTaskIds, connection))
+        await using (var reader = await reserve.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) block.Add(reader.GetInt64(0));
+        }
+        lock (_reservedIds)
+        {
+            foreach (var reserved in block.Skip(1)) _reservedIds.Enqueue(reserved);
+        }
+        return block[0];
     }
 
     /// <summary>Values for @p0, @p1, ... as EF names them; Postgres takes the type of a null from its column.</summary>
