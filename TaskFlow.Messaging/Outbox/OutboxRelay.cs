@@ -89,6 +89,11 @@ public sealed partial class OutboxRelay<TContext>(
                 .SingleAsync(ct);
             if (!isRelayer) return BatchOutcome.NotRelayer;
 
+            // Read the oldest rows straight off the partial index, in its order, whatever Postgres estimates: its
+            // statistics say unpublished rows are rare (they usually are), so for a backlog it would otherwise fetch
+            // every unpublished row and sort them (40 ms per batch at a 40,000-row backlog instead of 2 ms).
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off", ct);
+
             var batch = await db.OutboxMessages.AsNoTracking()
                 .Where(m => m.PublishedAt == null)
                 .OrderBy(m => m.Id)
