@@ -16,7 +16,7 @@ public sealed partial class TopicProvisioner(KafkaClientFactory clients, ILogger
     {
         if (clients.Options.IsDevBroker)
         {
-            LogSkipped(logger);
+            await OwnThread.Run(AskDevBrokerForTopics, cancellationToken);
             return;
         }
 
@@ -47,10 +47,22 @@ public sealed partial class TopicProvisioner(KafkaClientFactory clients, ILogger
         }
     }
 
+    /// <summary>
+    /// The dev broker cannot create topics but makes one when asked for its metadata. Asking now matters: a consumer
+    /// subscribed to a topic that does not exist yet only notices it once its client refreshes metadata, seconds after
+    /// the first event was published.
+    /// </summary>
+    private void AskDevBrokerForTopics()
+    {
+        using var admin = clients.CreateAdminClient();
+        foreach (var topic in Topics.Catalog) admin.GetMetadata(topic.Name, TimeSpan.FromSeconds(10));
+        LogDevBrokerTopics(logger, Topics.Catalog.Count);
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(LogLevel.Information, "Topic provisioning skipped: the dev broker cannot create topics and auto-creates them on first use instead.")]
-    private static partial void LogSkipped(ILogger logger);
+    [LoggerMessage(LogLevel.Information, "The dev broker cannot create topics; asking for their metadata made it create the catalog's {Count} topics (with its own partition count).")]
+    private static partial void LogDevBrokerTopics(ILogger logger, int count);
 
     [LoggerMessage(LogLevel.Information, "Created {Count} Kafka topics from the catalog.")]
     private static partial void LogCreated(ILogger logger, int count);
