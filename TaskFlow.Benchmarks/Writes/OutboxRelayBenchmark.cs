@@ -18,11 +18,15 @@ public static class OutboxRelayBenchmark
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>One statement, hence one transaction: the relay finds every row at once, as after a burst of writes.</summary>
+    /// <summary>
+    /// One statement, hence one transaction: the relay finds every row at once, as after a burst of writes. Then the
+    /// notification an Api commit sends (OutboxNotifications), so the relay is woken as it would be, not by its poll.
+    /// </summary>
     private const string Insert = """
         INSERT INTO outbox_messages (topic, key, event_id, event_type, payload, created_at, attempts)
         SELECT @topic, (i % @keys)::text, gen_random_uuid(), 'task.created', @payload, now(), 0
-        FROM generate_series(1, @events) AS i
+        FROM generate_series(1, @events) AS i;
+        NOTIFY outbox_apidbcontext
         """;
 
     private const string Unpublished = "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL AND topic = @topic";
@@ -72,7 +76,7 @@ public static class OutboxRelayBenchmark
             : FormattableString.Invariant($"relay: NOT drained after {elapsed.TotalSeconds:F0} s: {published} of {events} published = {perSecond:F0} events/s"));
         // The relay is woken in-process by the Api's own writes: this insert from outside waits for its next poll (at most 1 s).
         Console.WriteLine(FormattableString.Invariant(
-            $"first rows published {firstPickup.Value.TotalMilliseconds:F0} ms after the commit (the relay's next poll; that wait counts in the rate above); from the first pickup on: {published / Math.Max((elapsed - firstPickup.Value).TotalSeconds, 0.001):F0} events/s"));
+            $"first rows published {firstPickup.Value.TotalMilliseconds:F0} ms after the commit (woken by the commit's notification; that wait counts in the rate above); from the first pickup on: {published / Math.Max((elapsed - firstPickup.Value).TotalSeconds, 0.001):F0} events/s"));
         Target($"relay >= {TargetPerSecond:F0} events/s", left == 0 && perSecond >= TargetPerSecond);
     }
 

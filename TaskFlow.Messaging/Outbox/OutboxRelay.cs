@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TaskFlow.Messaging.Kafka;
 using TaskFlow.Messaging.Telemetry;
 
@@ -11,8 +12,10 @@ namespace TaskFlow.Messaging.Outbox;
 /// Publishes outbox rows in write order, a batch at a time: the whole batch goes to the broker at once (many messages in
 /// flight, order kept per key) and what the broker acknowledged is marked published in one statement. A failed message
 /// stays unpublished, and so does every later message of its key in that batch, so the retry sends them again after it
-/// (consumers skip what they already had): a task's events never overtake each other. Only one instance relays at a
-/// time (a Postgres advisory lock per batch), so replicas do not reorder events either.
+/// (consumers skip, by event id, what they already had): a task's events never overtake each other.
+/// One replica relays at a time: the one whose relay connection holds a Postgres advisory lock; the others try again
+/// every <see cref="PollInterval"/>, and take over within that when the relayer dies (its connection, and so its lock,
+/// goes with it). The relay's statements run on that connection without a transaction: two round trips a batch.
 /// </summary>
 public sealed partial class OutboxRelay<TContext>(
     IServiceScopeFactory scopes,
@@ -29,132 +32,189 @@ public sealed partial class OutboxRelay<TContext>(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan KeepPublishedFor = TimeSpan.FromDays(1);
     private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
     private static readonly long LockKey = StableLockKey(typeof(TContext).FullName!);
     private static readonly string OutboxName = typeof(TContext).Name;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        string connectionString;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            connectionString = scope.ServiceProvider.GetRequiredService<TContext>().Database.GetConnectionString()
+                ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no connection string.");
+        }
+
         var failures = 0;
-        var nextCleanup = clock.GetUtcNow();
-        var nextBacklog = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            BatchOutcome outcome;
             try
             {
-                outcome = await RelayBatchAsync(stoppingToken);
-                if (clock.GetUtcNow() >= nextBacklog)
-                {
-                    await MeasureBacklogAsync(stoppingToken);
-                    nextBacklog = clock.GetUtcNow() + BacklogInterval;
-                }
-                if (clock.GetUtcNow() >= nextCleanup)
-                {
-                    await DeletePublishedAsync(stoppingToken);
-                    nextCleanup = clock.GetUtcNow().AddHours(1);
-                }
+                await using var connection = await OpenRelayConnectionAsync(connectionString, stoppingToken);
+                while (!await Scalar<bool>(connection, $"SELECT pg_try_advisory_lock({LockKey})", stoppingToken))
+                    await Task.Delay(PollInterval, clock, stoppingToken);
+                LogRelaying(logger, OutboxName);
+                failures = 0;
+                await RelayAsync(connection, stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRelayFailed(logger, exception);
-                outcome = BatchOutcome.Failed;
-            }
-
-            if (outcome == BatchOutcome.Full) { failures = 0; continue; }
-            if (outcome == BatchOutcome.Failed)
-            {
+                // The connection is gone (or unusable): so is the lock; start over once Postgres answers again.
                 failures++;
+                LogRelayFailed(logger, exception);
                 await Task.Delay(RetryDelay.Doubling(FirstBackoff, failures, MaxBackoff), clock, stoppingToken);
-                continue;
             }
-            failures = 0;
-            // Another replica is relaying (and hears of this one's commits): try again when it may have stopped.
-            if (outcome == BatchOutcome.NotRelayer) await Task.Delay(PollInterval, clock, stoppingToken);
-            else await signal.WaitAsync(PollInterval, stoppingToken);
         }
     }
 
-    private enum BatchOutcome { Drained, Full, Failed, NotRelayer }
-
-    private async Task<BatchOutcome> RelayBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The relay's own session. The planner is told to read unpublished rows straight off their partial index, in its
+    /// order: its statistics say unpublished rows are rare (they usually are), so for a backlog it would otherwise
+    /// fetch every unpublished row and sort them (40 ms per batch at a 40,000-row backlog instead of 2 ms).
+    /// </summary>
+    private static async Task<NpgsqlConnection> OpenRelayConnectionAsync(string connectionString, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async ct =>
+        var connection = new NpgsqlConnection(connectionString);
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var isRelayer = await db.Database
-                .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"")
-                .SingleAsync(ct);
-            if (!isRelayer) return BatchOutcome.NotRelayer;
+            await connection.OpenAsync(cancellationToken);
+            await using var settings = new NpgsqlCommand("SET enable_bitmapscan = off; SET enable_sort = off", connection);
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
-            // Read the oldest rows straight off the partial index, in its order, whatever Postgres estimates: its
-            // statistics say unpublished rows are rare (they usually are), so for a backlog it would otherwise fetch
-            // every unpublished row and sort them (40 ms per batch at a 40,000-row backlog instead of 2 ms).
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off", ct);
+    /// <summary>Relays until stopped; a failed publish backs off and retries, a broken connection throws.</summary>
+    private async Task RelayAsync(NpgsqlConnection connection, CancellationToken stoppingToken)
+    {
+        var publishFailures = 0;
+        var nextBacklog = clock.GetUtcNow();
+        var nextCleanup = clock.GetUtcNow();
+        while (true)
+        {
+            var batch = await ReadBatchAsync(connection, stoppingToken);
+            var failed = batch.Count == 0 ? 0 : await PublishAsync(connection, batch, stoppingToken);
 
-            var batch = await db.OutboxMessages.AsNoTracking()
-                .Where(m => m.PublishedAt == null)
-                .OrderBy(m => m.Id)
-                .Take(BatchSize)
-                .ToListAsync(ct);
-            if (batch.Count == 0) return BatchOutcome.Drained;
-
-            var errors = await publisher.PublishBatchAsync(batch.Select(m => m.ToOutgoing()).ToList(), ct);
-            var published = OutboxBatch.Publishable(batch, errors).Select(i => batch[i].Id).ToArray();
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE outbox_messages SET published_at = {clock.GetUtcNow()} WHERE id = ANY({published})", ct);
-
-            var failed = Enumerable.Range(0, batch.Count).Where(i => errors[i] is not null).ToArray();
-            if (failed.Length > 0)
+            if (clock.GetUtcNow() >= nextBacklog)
             {
-                var first = batch[failed[0]];
-                LogPublishFailed(logger, errors[failed[0]]!, failed.Length, batch.Count, first.Id, first.Topic, first.Attempts + 1);
-                var failedIds = failed.Select(i => batch[i].Id).ToArray();
-                var failedErrors = failed.Select(i => errors[i]!.Message).ToArray();
-                await db.Database.ExecuteSqlAsync($"""
-                    UPDATE outbox_messages AS o SET attempts = o.attempts + 1, last_error = f.error
-                    FROM unnest({failedIds}, {failedErrors}) AS f(id, error) WHERE o.id = f.id
-                    """, ct);
+                await MeasureBacklogAsync(connection, stoppingToken);
+                nextBacklog = clock.GetUtcNow() + BacklogInterval;
             }
-            await transaction.CommitAsync(ct);
-
-            MessagingMetrics.OutboxBatchSize.Record(batch.Count, new KeyValuePair<string, object?>("taskflow.outbox", OutboxName));
-            foreach (var topic in published.Length == 0 ? [] : batch.Where((_, i) => errors[i] is null).GroupBy(m => m.Topic))
+            if (clock.GetUtcNow() >= nextCleanup)
             {
-                MessagingMetrics.SentMessages.Add(topic.Count(),
-                    new KeyValuePair<string, object?>("messaging.destination.name", topic.Key),
-                    new KeyValuePair<string, object?>("taskflow.outbox", OutboxName));
+                await DeletePublishedAsync(connection, stoppingToken);
+                nextCleanup = clock.GetUtcNow() + CleanupInterval;
             }
-            return failed.Length > 0 ? BatchOutcome.Failed : batch.Count == BatchSize ? BatchOutcome.Full : BatchOutcome.Drained;
-        }, cancellationToken);
+
+            if (failed > 0)
+            {
+                publishFailures++;
+                await Task.Delay(RetryDelay.Doubling(FirstBackoff, publishFailures, MaxBackoff), clock, stoppingToken);
+                continue;
+            }
+            publishFailures = 0;
+            if (batch.Count < BatchSize) await signal.WaitAsync(PollInterval, stoppingToken);
+        }
+    }
+
+    private static async Task<List<OutboxMessage>> ReadBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var read = new NpgsqlCommand($"""
+            SELECT id, topic, key, event_id, event_type, payload, trace_parent, created_at, attempts
+            FROM outbox_messages WHERE published_at IS NULL ORDER BY id LIMIT {BatchSize}
+            """, connection);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        var batch = new List<OutboxMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            batch.Add(new OutboxMessage
+            {
+                Id = reader.GetInt64(0),
+                Topic = reader.GetString(1),
+                Key = reader.GetString(2),
+                EventId = reader.GetGuid(3),
+                EventType = reader.GetString(4),
+                Payload = reader.GetString(5),
+                TraceParent = reader.IsDBNull(6) ? null : reader.GetString(6),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
+                Attempts = reader.GetInt32(8),
+            });
+        }
+        return batch;
+    }
+
+    /// <summary>Publishes the batch and records the outcome; returns how many messages failed.</summary>
+    private async Task<int> PublishAsync(NpgsqlConnection connection, List<OutboxMessage> batch, CancellationToken cancellationToken)
+    {
+        var errors = await publisher.PublishBatchAsync(batch.Select(m => m.ToOutgoing()).ToList(), cancellationToken);
+        var published = OutboxBatch.Publishable(batch, errors).Select(i => batch[i].Id).ToArray();
+        await using (var mark = new NpgsqlCommand("UPDATE outbox_messages SET published_at = @now WHERE id = ANY(@ids)", connection))
+        {
+            mark.Parameters.AddWithValue("now", clock.GetUtcNow());
+            mark.Parameters.AddWithValue("ids", published);
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var failed = Enumerable.Range(0, batch.Count).Where(i => errors[i] is not null).ToArray();
+        if (failed.Length > 0)
+        {
+            var first = batch[failed[0]];
+            LogPublishFailed(logger, errors[failed[0]]!, failed.Length, batch.Count, first.Id, first.Topic, first.Attempts + 1);
+            await using var record = new NpgsqlCommand("""
+                UPDATE outbox_messages AS o SET attempts = o.attempts + 1, last_error = f.error
+                FROM unnest(@ids, @errors) AS f(id, error) WHERE o.id = f.id
+                """, connection);
+            record.Parameters.AddWithValue("ids", failed.Select(i => batch[i].Id).ToArray());
+            record.Parameters.AddWithValue("errors", failed.Select(i => errors[i]!.Message).ToArray());
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        MessagingMetrics.OutboxBatchSize.Record(batch.Count, new KeyValuePair<string, object?>("taskflow.outbox", OutboxName));
+        foreach (var topic in batch.Where((_, i) => errors[i] is null).GroupBy(m => m.Topic))
+        {
+            MessagingMetrics.SentMessages.Add(topic.Count(),
+                new KeyValuePair<string, object?>("messaging.destination.name", topic.Key),
+                new KeyValuePair<string, object?>("taskflow.outbox", OutboxName));
+        }
+        return failed.Length;
     }
 
     /// <summary>Counts through the partial index of unpublished rows: cheap while the relay keeps up.</summary>
-    private async Task MeasureBacklogAsync(CancellationToken cancellationToken)
+    private async Task MeasureBacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var backlog = await db.OutboxMessages.Where(m => m.PublishedAt == null)
-            .GroupBy(_ => 1)
-            .Select(g => new { Rows = g.LongCount(), Oldest = g.Min(m => m.CreatedAt) })
-            .SingleOrDefaultAsync(cancellationToken);
-        MessagingMetrics.RecordBacklog(OutboxName, backlog?.Rows ?? 0, backlog is null ? TimeSpan.Zero : clock.GetUtcNow() - backlog.Oldest);
+        await using var count = new NpgsqlCommand("SELECT count(*), min(created_at) FROM outbox_messages WHERE published_at IS NULL", connection);
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var rows = reader.GetInt64(0);
+        var oldestAge = reader.IsDBNull(1) ? TimeSpan.Zero : clock.GetUtcNow() - reader.GetFieldValue<DateTimeOffset>(1);
+        MessagingMetrics.RecordBacklog(OutboxName, rows, oldestAge);
     }
 
-    private async Task DeletePublishedAsync(CancellationToken cancellationToken)
+    private async Task DeletePublishedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var cutoff = clock.GetUtcNow() - KeepPublishedFor;
-        var deleted = await db.OutboxMessages.Where(m => m.PublishedAt != null && m.PublishedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        await using var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE published_at < @cutoff", connection);
+        delete.Parameters.AddWithValue("cutoff", clock.GetUtcNow() - KeepPublishedFor);
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
         if (deleted > 0) LogCleaned(logger, deleted);
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>A lock id that is the same in every process (string.GetHashCode is randomized per process).</summary>
     private static long StableLockKey(string name) =>
         (long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("outbox-relay:" + name));
+
+    [LoggerMessage(LogLevel.Information, "This instance now relays the {Outbox} outbox.")]
+    private static partial void LogRelaying(ILogger logger, string outbox);
 
     [LoggerMessage(LogLevel.Warning, "{Failed} of {Count} outbox messages could not be published, the first {Id} to {Topic} (attempt {Attempts}); will retry.")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, int failed, int count, long id, string topic, int attempts);
