@@ -80,7 +80,8 @@ public sealed partial class KafkaConsumerHost<THandler>(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var batch = consumer.ConsumeBatch(registration.MaxBatchSize, registration.MaxBatchWait,
+                // An idle consumer comes back every LagInterval, so its lag is reported as it drops to nothing.
+                var batch = consumer.ConsumeBatch(registration.MaxBatchSize, registration.MaxBatchWait, idleWait: LagInterval,
                     reason => LogConsumeError(logger, registration.ConsumerGroup, reason), stoppingToken);
                 if (batch.Count > 0)
                 {
@@ -107,7 +108,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
     /// <summary>
     /// Commits, per partition, the offset after the batch's last message there. A commit refused because the group is
     /// rebalancing (or this member was fenced out of it) is not an error: the partition's next owner starts from the
-    /// last committed offset and the deduplicator skips what was handled here. Letting it throw would stop the whole
+    /// last committed offset and skips (by event id) what was handled here. Letting it throw would stop the whole
     /// service.
     /// </summary>
     private void TryCommit(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)

@@ -30,21 +30,16 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _bootstrapServers = _broker.Start(brokerCount: 1, NullLogger.Instance);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.Configure<KafkaOptions>(options => options.BootstrapServers = _bootstrapServers);
-        builder.Services.AddSingleton<KafkaClientFactory>();
-        builder.Services.AddSingleton<KafkaEventPublisher>();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IEventDeduplicator, InMemoryDeduplicator>();
-        builder.Services.AddSingleton(_handled);
-        builder.AddEventConsumer<RecordingBatchHandler>(new ConsumerRegistration(Topic, Group, MaxAttempts: 2)
+        _host = await BareConsumerHost.StartAsync(_bootstrapServers, builder =>
         {
-            FirstRetryDelay = TimeSpan.FromMilliseconds(10),
-            // Long enough that everything published at once lands in one batch.
-            MaxBatchWait = TimeSpan.FromMilliseconds(500),
+            builder.Services.AddSingleton(_handled);
+            builder.AddEventConsumer<RecordingBatchHandler>(new ConsumerRegistration(Topic, Group, MaxAttempts: 2)
+            {
+                FirstRetryDelay = TimeSpan.FromMilliseconds(10),
+                // Long enough that everything published at once lands in one batch.
+                MaxBatchWait = TimeSpan.FromMilliseconds(500),
+            });
         });
-        _host = builder.Build();
-        await _host.StartAsync();
     }
 
     [Fact]

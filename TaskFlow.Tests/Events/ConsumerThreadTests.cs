@@ -25,17 +25,11 @@ public sealed class ConsumerThreadTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var bootstrapServers = _broker.Start(brokerCount: 1, NullLogger.Instance);
-
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.Configure<KafkaOptions>(options => options.BootstrapServers = bootstrapServers);
-        builder.Services.AddSingleton<KafkaClientFactory>();
-        builder.Services.AddSingleton<KafkaEventPublisher>();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IEventDeduplicator, InMemoryDeduplicator>();
-        builder.Services.AddSingleton<HandlerThreads>();
-        builder.AddEventConsumer<ThreadRecordingHandler>(new ConsumerRegistration(Topic, "tests-consumer-thread"));
-        _host = builder.Build();
-        await _host.StartAsync();
+        _host = await BareConsumerHost.StartAsync(bootstrapServers, builder =>
+        {
+            builder.Services.AddSingleton<HandlerThreads>();
+            builder.AddEventConsumer<ThreadRecordingHandler>(new ConsumerRegistration(Topic, "tests-consumer-thread"));
+        });
     }
 
     [Fact]
