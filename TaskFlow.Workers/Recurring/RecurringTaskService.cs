@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
@@ -21,15 +22,29 @@ public sealed class RecurringTask
 /// When an occurrence of a recurring task is completed, asks the Api to create the next one. The Idempotency-Key is
 /// derived from the series and the next occurrence's number, so a redelivered event, a crash between the call and
 /// the offset commit, two Workers replicas, or completing the task again after reopening it all land on the same
-/// key, and the Api creates the next task once.
+/// key, and the Api creates the next task once. A consumed batch reads the rows of its tasks once; most tasks do not
+/// repeat and cost nothing more.
 /// </summary>
-public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api) : IEventHandler
+public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api) : IBatchEventHandler
 {
     public const string ConsumerGroup = "workers-recurring-tasks";
 
-    public async Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken)
+    public Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken) =>
+        HandleBatchAsync([consumedEvent], cancellationToken);
+
+    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent> consumedEvents, CancellationToken cancellationToken)
     {
-        var envelope = consumedEvent.Envelope;
+        var taskIds = consumedEvents.Select(e => e.Envelope.Data.GetProperty("task_id").GetInt32()).Distinct().ToList();
+        // Tracked, so Known() finds them without a query.
+        await db.RecurringTasks.Where(t => taskIds.Contains(t.TaskId)).LoadAsync(cancellationToken);
+        foreach (var consumedEvent in consumedEvents) await ApplyAsync(consumedEvent.Envelope, cancellationToken);
+    }
+
+    /// <summary>The task's row, if it belongs to a series (loaded for the batch, or added by it).</summary>
+    private RecurringTask? Known(int taskId) => db.RecurringTasks.Local.FindEntry(taskId)?.Entity;
+
+    private async Task ApplyAsync(EventEnvelope<JsonElement> envelope, CancellationToken cancellationToken)
+    {
         switch (envelope.EventType)
         {
             case TaskEventTypes.Created:
@@ -40,7 +55,7 @@ public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api
 
             case TaskEventTypes.Updated:
                 var updated = envelope.DataAs<TaskUpdatedData>();
-                var task = await db.RecurringTasks.FindAsync([updated.TaskId], cancellationToken);
+                var task = Known(updated.TaskId);
                 if (updated.Changes.TryGetValue("series_id", out var series) && series.New is not null
                     && updated.Changes.TryGetValue("occurrence", out var number) && number.New is not null)
                 {
@@ -58,15 +73,18 @@ public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api
                 break;
 
             case TaskEventTypes.Deleted:
-                var deleted = envelope.DataAs<TaskDeletedData>();
-                await db.RecurringTasks.Where(t => t.TaskId == deleted.TaskId).ExecuteDeleteAsync(cancellationToken);
+                if (Known(envelope.DataAs<TaskDeletedData>().TaskId) is { } gone)
+                {
+                    db.RecurringTasks.Remove(gone);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
                 break;
         }
     }
 
     private async Task<RecurringTask> RememberAsync(int taskId, string userId, Guid seriesId, int occurrence, bool repeats, CancellationToken cancellationToken)
     {
-        var task = await db.RecurringTasks.FindAsync([taskId], cancellationToken);
+        var task = Known(taskId);
         if (task is null)
         {
             task = new RecurringTask { TaskId = taskId, UserId = userId, SeriesId = seriesId, Occurrence = occurrence };

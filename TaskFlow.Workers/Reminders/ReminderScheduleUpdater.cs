@@ -10,7 +10,8 @@ namespace TaskFlow.Workers.Reminders;
 /// <summary>
 /// Keeps the reminder schedule in step with task-events: a new or moved reminder is (re)scheduled, a completed or
 /// deleted task's reminder is cancelled. The database rows are written first; Redis follows them. A consumed batch is
-/// one read of the rows it touches, one save, and one round of Redis updates for the tasks it changed.
+/// one read of the rows it touches, one upsert, one delete, and one round of Redis updates; a task that had no
+/// reminder before the batch and has none after it costs Redis nothing (most tasks never have one).
 /// </summary>
 public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedule schedule) : IBatchEventHandler
 {
@@ -24,7 +25,10 @@ public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedul
         var events = consumedEvents.Select(e => e.Envelope).Where(e => e.EventType is TaskEventTypes.Created or TaskEventTypes.Updated or TaskEventTypes.Deleted).ToList();
         if (events.Count == 0) return;
         var taskIds = events.Select(e => e.Data.GetProperty("task_id").GetInt32()).Distinct().ToList();
-        var reminders = await db.Reminders.Where(r => taskIds.Contains(r.TaskId)).ToDictionaryAsync(r => r.TaskId, cancellationToken);
+        var reminders = await db.Reminders.AsNoTracking().Where(r => taskIds.Contains(r.TaskId)).ToDictionaryAsync(r => r.TaskId, cancellationToken);
+        var pendingBefore = reminders.Values.Where(r => r.IsPending).Select(r => r.TaskId).ToHashSet();
+        var changed = new HashSet<int>();
+        var deleted = new HashSet<int>();
 
         // In topic order: a task's events within the batch apply one after another to its row.
         foreach (var envelope in events)
@@ -34,34 +38,58 @@ public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedul
                 case TaskEventTypes.Created:
                     var created = envelope.DataAs<TaskCreatedData>();
                     if (!reminders.TryGetValue(created.TaskId, out var reminder))
-                    {
-                        reminder = new ScheduledReminder { TaskId = created.TaskId, UserId = created.UserId, Title = created.Title };
-                        db.Reminders.Add(reminder);
-                        reminders[created.TaskId] = reminder;
-                    }
+                        reminders[created.TaskId] = reminder = new ScheduledReminder { TaskId = created.TaskId, UserId = created.UserId, Title = created.Title };
                     reminder.Title = created.Title;
                     reminder.DueAt = created.DueAt;
                     reminder.RemindAt = created.RemindAt;
                     reminder.IsCompleted = created.Status == "completed";
+                    changed.Add(created.TaskId);
+                    deleted.Remove(created.TaskId);
                     break;
 
                 case TaskEventTypes.Updated:
                     var updated = envelope.DataAs<TaskUpdatedData>();
                     // A task created before the scheduler existed has no row; it gains one on its next task.created.
-                    if (reminders.TryGetValue(updated.TaskId, out var existing)) Apply(existing, updated.Changes);
+                    if (reminders.TryGetValue(updated.TaskId, out var existing))
+                    {
+                        Apply(existing, updated.Changes);
+                        changed.Add(updated.TaskId);
+                    }
                     break;
 
                 case TaskEventTypes.Deleted:
-                    var deleted = envelope.DataAs<TaskDeletedData>();
-                    if (reminders.Remove(deleted.TaskId, out var gone)) db.Reminders.Remove(gone);
+                    var taskId = envelope.DataAs<TaskDeletedData>().TaskId;
+                    if (reminders.Remove(taskId)) deleted.Add(taskId);
+                    changed.Remove(taskId);
                     break;
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
 
+        await SaveAsync(changed.Select(id => reminders[id]).ToList(), [.. deleted], cancellationToken);
         await Task.WhenAll(taskIds.Select(taskId => reminders.TryGetValue(taskId, out var reminder) && reminder.IsPending
-            ? schedule.PutAsync(taskId, reminder.RemindAt!.Value)
-            : schedule.RemoveAsync(taskId)));
+                ? schedule.PutAsync(taskId, reminder.RemindAt!.Value)
+                : pendingBefore.Contains(taskId) ? schedule.RemoveAsync(taskId) : Task.CompletedTask));
+    }
+
+    /// <summary>
+    /// Upserts the changed rows and deletes the deleted ones, one statement each. The upsert leaves
+    /// <c>fired_remind_at</c> alone: only the firing service sets it.
+    /// </summary>
+    private async Task SaveAsync(List<ScheduledReminder> changed, int[] deleted, CancellationToken cancellationToken)
+    {
+        if (changed.Count > 0)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO scheduled_reminders (task_id, user_id, title, due_at, remind_at, is_completed)
+                SELECT * FROM unnest({changed.Select(r => r.TaskId).ToArray()}, {changed.Select(r => r.UserId).ToArray()},
+                                     {changed.Select(r => r.Title).ToArray()}, {changed.Select(r => r.DueAt?.ToUniversalTime()).ToArray()},
+                                     {changed.Select(r => r.RemindAt?.ToUniversalTime()).ToArray()}, {changed.Select(r => r.IsCompleted).ToArray()})
+                ON CONFLICT (task_id) DO UPDATE SET title = excluded.title, due_at = excluded.due_at,
+                    remind_at = excluded.remind_at, is_completed = excluded.is_completed
+                """, cancellationToken);
+        }
+        if (deleted.Length > 0)
+            await db.Database.ExecuteSqlAsync($"DELETE FROM scheduled_reminders WHERE task_id = ANY({deleted})", cancellationToken);
     }
 
     private static void Apply(ScheduledReminder reminder, IReadOnlyDictionary<string, FieldChange> changes)
