@@ -200,7 +200,15 @@ public sealed partial class KafkaConsumerHost<THandler>(
     /// </summary>
     private bool TryHandleAtOnce(List<Delivery> deliveries, CancellationToken stoppingToken)
     {
-        var activities = deliveries.Select(StartProcessActivity).ToList();
+        // One span per event, each a child of its own publisher's span, side by side: each started span would become
+        // the current one and so the parent of the next (a chain 500 deep, which every later span walks).
+        var outer = Activity.Current;
+        var activities = new List<Activity?>(deliveries.Count);
+        foreach (var delivery in deliveries)
+        {
+            activities.Add(StartProcessActivity(delivery));
+            Activity.Current = outer;
+        }
         try
         {
             dispatcher.HandleBatchAsync(_subscription, deliveries.Select(d => d.Event).ToList(), stoppingToken).GetAwaiter().GetResult();
