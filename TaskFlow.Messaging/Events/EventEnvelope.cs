@@ -30,14 +30,20 @@ public static class EventEnvelope
     /// <exception cref="JsonException">The payload is not an envelope.</exception>
     public static EventEnvelope<JsonElement> Parse(byte[] utf8Json)
     {
-        var envelope = JsonSerializer.Deserialize<EventEnvelope<JsonElement>>(CloudEvents.Unwrap(utf8Json), EventJson.Options)
-            ?? throw new JsonException("The message is JSON null, not an event envelope.");
+        // Most messages are bare envelopes, read in one pass; one without an event_id may be a CloudEvent around one.
+        var envelope = Deserialize(utf8Json);
+        if (envelope.EventId == Guid.Empty && CloudEvents.Unwrap(utf8Json) is var payload && !ReferenceEquals(payload, utf8Json))
+            envelope = Deserialize(payload);
         if (envelope.EventId == Guid.Empty)
             throw new JsonException("The event has no event_id.");
         if (string.IsNullOrWhiteSpace(envelope.EventType))
             throw new JsonException("The event has no event_type.");
         return envelope;
     }
+
+    private static EventEnvelope<JsonElement> Deserialize(byte[] utf8Json) =>
+        JsonSerializer.Deserialize<EventEnvelope<JsonElement>>(utf8Json, EventJson.Options)
+        ?? throw new JsonException("The message is JSON null, not an event envelope.");
 
     public static TData DataAs<TData>(this EventEnvelope<JsonElement> envelope) =>
         envelope.Data.Deserialize<TData>(EventJson.Options)
