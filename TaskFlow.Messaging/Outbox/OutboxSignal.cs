@@ -32,8 +32,13 @@ public sealed class OutboxSignal
     /// <summary>Completes once rows were committed here since the last call.</summary>
     public Task WaitForCommitAsync(CancellationToken cancellationToken) => _committed.WaitAsync(cancellationToken);
 
+    /// <summary>
+    /// Under load nearly every commit finds the signal already set: looking first spares each of them the
+    /// semaphore's lock and a thrown exception. (Two commits may both look and release; one then throws, harmlessly.)
+    /// </summary>
     private static void Release(SemaphoreSlim semaphore)
     {
+        if (semaphore.CurrentCount > 0) return;
         try { semaphore.Release(); }
         catch (SemaphoreFullException) { /* already signalled; one wake-up covers every row */ }
     }
