@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Outbox;
 
@@ -62,6 +63,12 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             task.Property(t => t.Status).HasConversion(s => s.ToWire(), s => WireEnum.Parse<TaskItemStatus>(s)).HasMaxLength(20);
             task.Property(t => t.TimeZone).HasMaxLength(TaskLimits.TimeZoneMaxLength);
             task.Property(t => t.Version).IsRowVersion();
+            // Compared and copied without nested lambdas: the default comparer of a list builds a delegate on every
+            // call, which was 5% of the Api's CPU at full write load.
+            task.Property(t => t.Tags).Metadata.SetValueComparer(new ValueComparer<List<string>>(
+                (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+                tags => tags.Count,
+                tags => tags.ToList()));
             // Local wall time in the task's zone, not an instant.
             task.Property(t => t.SeriesStart).HasColumnType("timestamp without time zone");
             task.Property(t => t.Recurrence).HasMaxLength(500);
