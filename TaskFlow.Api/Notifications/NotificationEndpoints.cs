@@ -117,17 +117,19 @@ public static class NotificationEndpoints
         Uri? url = null;
         string? secret = null;
         if (body is null) errors["body"] = ["Send {\"url\": \"https://...\", \"secret\": \"...\"} as JSON."];
+        else if (StorableText.UndecodableProperty(body.Value) is { } undecodable) errors[undecodable] = [StorableText.LoneSurrogateProblem(undecodable)];
         else
         {
             if (body.Value.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String
+                && StorableText.Problem("url", u.GetString()!) is null
                 && Uri.TryCreate(u.GetString(), UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
                 && parsed.AbsoluteUri.Length <= 2048 && string.IsNullOrEmpty(parsed.UserInfo))
                 url = parsed;
             else errors["url"] = ["The url must be an absolute http or https URL (at most 2048 characters, no credentials in it)."];
             if (body.Value.TryGetProperty("secret", out var s) && s.ValueKind == JsonValueKind.String && s.GetString()!.Length is >= 16 and <= 256
-                && !s.GetString()!.Contains('\0'))
+                && StorableText.Problem("secret", s.GetString()!) is null)
                 secret = s.GetString();
-            else errors["secret"] = ["The secret must be a string of 16-256 characters (and no NUL character)."];
+            else errors["secret"] = ["The secret must be a string of 16-256 characters (and no NUL character or lone UTF-16 surrogate)."];
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await workers.PutWebhookAsync(http.User.UserId(), url!, secret!, ct));

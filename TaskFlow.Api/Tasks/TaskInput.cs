@@ -59,6 +59,12 @@ public sealed class TaskInput
     public static TaskInput Parse(byte[] json, bool requireTitle)
     {
         var input = new TaskInput { RawBody = json };
+        // The JSON reader leaves string contents unchecked until they are read, and then throws.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            input.Fail("body", "The body is not valid UTF-8.");
+            return input;
+        }
         JsonDocument document;
         try
         {
@@ -75,6 +81,11 @@ public sealed class TaskInput
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 input.Fail("body", "The body must be a JSON object.");
+                return input;
+            }
+            if (StorableText.UndecodableProperty(document.RootElement) is { } undecodable)
+            {
+                input.Fail(undecodable, StorableText.LoneSurrogateProblem(undecodable));
                 return input;
             }
             input.Read(document.RootElement, requireTitle);
@@ -219,8 +230,9 @@ public sealed class TaskInput
             duration = System.Xml.XmlConvert.ToTimeSpan(text);
             return true;
         }
-        catch (FormatException)
+        catch (Exception exception) when (exception is FormatException or OverflowException)
         {
+            // Overflow: more than a TimeSpan holds (about 29,000 years), e.g. P99999999Y.
             duration = default;
             return false;
         }
@@ -261,8 +273,8 @@ public sealed class TaskInput
             var tag = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
             if (tag is null || tag.Length is 0 or > TaskLimits.TagMaxLength)
                 Fail("tags", $"Each tag must be a string of 1-{TaskLimits.TagMaxLength} characters.");
-            else if (NulError("tags", tag) is { } nul)
-                Fail("tags", nul);
+            else if (StorableText.Problem("tags", tag) is { } problem)
+                Fail("tags", problem);
             else if (tags.Contains(tag.ToLowerInvariant()))
                 Fail("tags", $"The tag '{tag}' is listed twice (tags are case-insensitive).");
             else tags.Add(tag.ToLowerInvariant());
@@ -284,9 +296,9 @@ public sealed class TaskInput
                     Fail(field, $"The {field} must be at most {maxLength} characters (got {text.Length}).");
                     return null;
                 }
-                if (NulError(field, text) is { } nul)
+                if (StorableText.Problem(field, text) is { } problem)
                 {
-                    Fail(field, nul);
+                    Fail(field, problem);
                     return null;
                 }
                 return text;
@@ -295,13 +307,6 @@ public sealed class TaskInput
                 return null;
         }
     }
-
-    /// <summary>
-    /// Postgres stores no NUL character (\u0000) in text; JSON and query strings can carry one. Null when
-    /// <paramref name="text"/> has none.
-    /// </summary>
-    public static string? NulError(string field, string text) =>
-        text.Contains('\0') ? $"The {field} must not contain the NUL character (\\u0000)." : null;
 
     private TEnum? ReadEnum<TEnum>(JsonElement value, string field) where TEnum : struct, Enum
     {

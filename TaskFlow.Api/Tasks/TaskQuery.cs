@@ -79,10 +79,10 @@ public sealed class TaskQuery
             if (p.Q.Length > 200) Fail("q", "The search text must be at most 200 characters.");
             else _text = p.Q.Trim();
         }
-        // Postgres cannot even compare text holding a NUL.
+        // Postgres cannot even compare text it could not store.
         foreach (var (field, text) in new[] { ("category", _category), ("q", _text) }.Concat(_tags.Select(tag => ("tag", (string?)tag))))
         {
-            if (text is not null && TaskInput.NulError(field, text) is { } nul) Fail(field, nul);
+            if (text is not null && StorableText.Problem(field, text) is { } problem) Fail(field, problem);
         }
         _dueBefore = ReadMoment(p.Due_before, "due_before");
         _dueAfter = ReadMoment(p.Due_after, "due_after");

@@ -196,6 +196,8 @@ public sealed class ReminderTests(TaskFlowApp app)
     [InlineData("""{"url":"https://example.test/hook","secret":"short"}""", "secret")]
     [InlineData("""{"secret":"sixteen-chars-ok"}""", "url")]
     [InlineData("""{"url":"https://example.test/hook","secret":"sixteen-chars\u0000ok"}""", "secret")]
+    [InlineData("""{"url":"https://example.test/hook","secret":"sixteen-chars-\ud800"}""", "secret")]
+    [InlineData("""{"url":"https://127.0.0.1/\u0000","secret":"sixteen-chars-ok"}""", "url")]
     public async Task A_bad_webhook_is_a_400_naming_the_field(string body, string field)
     {
         var user = await app.SignUpAsync();

@@ -164,6 +164,14 @@ public sealed class TaskWriteTests(TaskFlowApp app)
     [InlineData("""{"title":"t","description":"\u0000"}""", "description")]
     [InlineData("""{"title":"t","category":"home\u0000"}""", "category")]
     [InlineData("""{"title":"t","tags":["a\u0000"]}""", "tags")]
+    // A lone UTF-16 surrogate has no UTF-8 form: the driver could not send it (500s before).
+    [InlineData("""{"title":"\ud800"}""", "title")]
+    [InlineData("""{"title":"t","description":"ok \udfff"}""", "description")]
+    [InlineData("""{"title":"t","category":"\ud83d"}""", "category")]
+    [InlineData("""{"title":"t","tags":["\udc00x"]}""", "tags")]
+    // Durations beyond what a TimeSpan holds overflowed (500s before).
+    [InlineData("""{"title":"t","due_at":"2026-12-01T09:00:00Z","remind_before":"P10675200D"}""", "remind_before")]
+    [InlineData("""{"title":"t","due_at":"2026-12-01T09:00:00Z","remind_before":"P99999999Y"}""", "remind_before")]
     public async Task Bad_new_fields_are_400s_naming_the_field(string body, string field)
     {
         var user = await app.SignUpAsync();
@@ -173,6 +181,22 @@ public sealed class TaskWriteTests(TaskFlowApp app)
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{body}: {(int)response.StatusCode} {text}");
         Assert.NotNull(JsonNode.Parse(text)!["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_valid_utf8_is_a_400_and_a_paired_surrogate_is_stored()
+    {
+        var user = await app.SignUpAsync();
+        using var invalid = new ByteArrayContent([.. "{\"title\":\""u8, 0xff, 0xfe, .. "\"}"u8]);
+        invalid.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await user.Http.PostAsync("/api/tasks", invalid);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        Assert.Contains("UTF-8", JsonNode.Parse(text)!["errors"]!["body"]!.ToJsonString());
+        // A surrogate pair is an ordinary character (here an emoji), not a lone surrogate.
+        Assert.Equal("Call mum \U0001F4DE", (await user.CreateTaskAsync(new { title = "Call mum \U0001F4DE" }))["title"]!.GetValue<string>());
     }
 
     [Fact]

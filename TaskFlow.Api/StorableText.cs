@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace TaskFlow.Api;
+
+/// <summary>
+/// Text a Postgres text column can hold. JSON and query strings can carry two kinds it cannot: the NUL character
+/// (<c>\u0000</c>), which Postgres refuses, and a lone UTF-16 surrogate (<c>"\ud800"</c> in JSON), which has no UTF-8
+/// form, so the driver cannot even send it. Both were 500s; every field checks here and answers a 400 naming itself.
+/// (System.Text.Json does not decode a lone surrogate at all: a JSON body is checked by <see cref="UndecodableProperty"/>.)
+/// </summary>
+public static class StorableText
+{
+    /// <summary>Why <paramref name="field"/> cannot be stored as given, or null when it can.</summary>
+    public static string? Problem(string field, string text)
+    {
+        if (text.Contains('\0')) return $"The {field} must not contain the NUL character (\\u0000).";
+        if (HasLoneSurrogate(text)) return LoneSurrogateProblem(field);
+        return null;
+    }
+
+    private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
+    {
+        for (var i = text.IndexOfAnyInRange('\ud800', '\udfff'); i >= 0 && i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The first property of <paramref name="body"/> holding a string System.Text.Json refuses to decode (an escape
+    /// that makes a lone surrogate, "\ud800": GetString throws), found before any field is read; "body" when it is a
+    /// property name. Null when every string decodes.
+    /// </summary>
+    public static string? UndecodableProperty(JsonElement body)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!TryDecode(() => property.Name)) return "body";
+            if (!Decodable(property.Value)) return property.Name;
+        }
+        return null;
+    }
+
+    public static string LoneSurrogateProblem(string field) =>
+        $"The {field} must not contain a lone UTF-16 surrogate (\\ud800-\\udfff without its pair).";
+
+    private static bool Decodable(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => TryDecode(value.GetString),
+        JsonValueKind.Array => value.EnumerateArray().All(Decodable),
+        JsonValueKind.Object => value.EnumerateObject().All(p => TryDecode(() => p.Name) && Decodable(p.Value)),
+        _ => true,
+    };
+
+    private static bool TryDecode(Func<string?> read)
+    {
+        try { read(); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+}
