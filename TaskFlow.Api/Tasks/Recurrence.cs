@@ -54,7 +54,8 @@ public static partial class Recurrence
         {
             pattern = new RecurrencePattern(text);
         }
-        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        // OverflowException: a number beyond 32 bits (INTERVAL=2147483648, BYMONTHDAY=99999999999).
+        catch (Exception exception) when (exception is ArgumentException or FormatException or OverflowException)
         {
             error = $"'{text}' is not a recurrence TaskFlow understands ({exception.Message.Split(" (Parameter")[0]}). {Help}";
             return false;

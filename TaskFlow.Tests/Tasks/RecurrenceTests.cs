@@ -30,6 +30,15 @@ public sealed class RecurrenceTests
     [InlineData("FREQ=DAILY;INTERVAL=x", "not a recurrence")]
     [InlineData("every 0 days", "1 to 365")]
     [InlineData("FREQ=DAILY;COUNT=0", "COUNT")]
+    // Numbers beyond 32 bits overflowed the parser (500s before).
+    [InlineData("FREQ=DAILY;INTERVAL=2147483648", "not a recurrence")]
+    [InlineData("FREQ=DAILY;COUNT=99999999999", "not a recurrence")]
+    [InlineData("FREQ=MONTHLY;BYMONTHDAY=99999999999", "not a recurrence")]
+    [InlineData("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=99999999999", "not a recurrence")]
+    [InlineData("FREQ=YEARLY;BYWEEKNO=99999999999", "not a recurrence")]
+    [InlineData("FREQ=YEARLY;BYYEARDAY=99999999999", "not a recurrence")]
+    [InlineData("FREQ=YEARLY;BYMONTH=99999999999", "not a recurrence")]
+    [InlineData("FREQ=DAILY;BYHOUR=99999999999", "not a recurrence")]
     public void Invalid_rules_say_what_is_wrong(string text, string problem)
     {
         Assert.False(Recurrence.TryNormalize(text, out _, out var error));
