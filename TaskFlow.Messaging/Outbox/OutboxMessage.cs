@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Kafka;
 
@@ -46,6 +47,18 @@ public static class OutboxModel
             outbox.HasIndex(m => m.Id).HasFilter("published_at IS NULL").HasDatabaseName("ix_outbox_messages_unpublished");
         });
         return modelBuilder;
+    }
+
+    /// <summary>
+    /// The connection string of <typeparamref name="TContext"/>'s database, for the outbox's own long-lived connections
+    /// (the relay's, and LISTEN/NOTIFY's), which live outside any DbContext.
+    /// </summary>
+    public static async Task<string> OutboxConnectionStringAsync<TContext>(this IServiceScopeFactory scopes)
+        where TContext : DbContext, IOutboxDbContext
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return scope.ServiceProvider.GetRequiredService<TContext>().Database.GetConnectionString()
+            ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no connection string.");
     }
 
     /// <summary>Adds the event to the outbox; it is published once the caller's SaveChanges commits.</summary>

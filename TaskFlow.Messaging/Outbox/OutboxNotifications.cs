@@ -23,12 +23,7 @@ public sealed partial class OutboxNotifications<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        string connectionString;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            connectionString = scope.ServiceProvider.GetRequiredService<TContext>().Database.GetConnectionString()
-                ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no connection string.");
-        }
+        var connectionString = await scopes.OutboxConnectionStringAsync<TContext>();
         await Task.WhenAll(
             KeepGoingAsync(() => ListenAsync(connectionString, stoppingToken), stoppingToken),
             KeepGoingAsync(() => NotifyAsync(connectionString, stoppingToken), stoppingToken));

@@ -38,12 +38,7 @@ public sealed partial class OutboxRelay<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        string connectionString;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            connectionString = scope.ServiceProvider.GetRequiredService<TContext>().Database.GetConnectionString()
-                ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no connection string.");
-        }
+        var connectionString = await scopes.OutboxConnectionStringAsync<TContext>();
 
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
