@@ -30,7 +30,7 @@ public sealed class ChatTests(TaskFlowApp app)
         var task = await user.Http.GetFromJsonAsync<JsonObject>($"/api/tasks/{taskId}");
         Assert.Equal("completed", task!["status"]!.GetValue<string>());
 
-        await app.RestartApiAsync();
+        await app.RestartAsync("api");
 
         var history = await user.Http.GetFromJsonAsync<JsonObject>($"/api/chat/{conversationId}");
         var messages = history!["messages"]!.AsArray();

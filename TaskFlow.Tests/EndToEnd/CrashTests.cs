@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace TaskFlow.Tests.EndToEnd;
 
@@ -30,9 +26,9 @@ public sealed class CrashTests(TaskFlowApp app)
         });
 
         await Task.Delay(500);
-        Kill("workers");
+        var killed = await app.KillAsync("workers");
         await writer;
-        await StartAgainAsync("workers");
+        await app.StartAgainAsync("workers", killed);
 
         foreach (var taskId in taskIds)
         {
@@ -75,9 +71,9 @@ public sealed class CrashTests(TaskFlowApp app)
         });
 
         await Task.Delay(1000);
-        Kill("api");
+        var killed = await app.KillAsync("api");
         var acceptedBeforeKill = Count(accepted);
-        await StartAgainAsync("api");
+        await app.StartAgainAsync("api", killed);
         await Task.Delay(1000);
         await stop.CancelAsync();
         await writer;
@@ -94,39 +90,5 @@ public sealed class CrashTests(TaskFlowApp app)
     private static int Count(List<int> list)
     {
         lock (list) return list.Count;
-    }
-
-    private void Kill(string resource)
-    {
-        var pid = Pid(resource) ?? throw new InvalidOperationException($"The {resource} resource reports no process id.");
-        using var process = Process.GetProcessById(pid);
-        process.Kill(entireProcessTree: true);
-        process.WaitForExit(TimeSpan.FromSeconds(10));
-    }
-
-    private int? Pid(string resource)
-    {
-        var notifications = app.App.Services.GetRequiredService<ResourceNotificationService>();
-        if (!notifications.TryGetCurrentState(resource, out var state)) return null;
-        var pid = state.Snapshot.Properties.FirstOrDefault(p => p.Name is "executable.pid" or "project.pid")?.Value;
-        return pid is null ? null : Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task StartAgainAsync(string resource)
-    {
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var commands = app.App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellation.Token);
-        if (!result.Success)
-            result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, cancellation.Token);
-        Assert.True(result.Success, $"could not restart {resource}: {result.Message}");
-        try
-        {
-            await app.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token);
-        }
-        catch (DistributedApplicationException exception)
-        {
-            throw new InvalidOperationException($"{exception.Message} Its last log lines:\n{await app.RecentLogsAsync(resource, 80)}", exception);
-        }
     }
 }
