@@ -12,6 +12,7 @@ using TaskFlow.Api.Tasks;
 using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -35,6 +36,8 @@ builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetA
 builder.Services.AddScoped<TaskService>();
 builder.Services.AddSingleton<TaskIdAllocator>();
 builder.AddLiveUpdates();
+// Checks the URLs users set as webhooks (the Workers check again on every delivery).
+builder.Services.AddSingleton(WebhookAddressPolicy.FromConfiguration(builder.Configuration));
 builder.Services.AddHttpClient<WorkersClient>(client => client.BaseAddress = new Uri("https+http://workers"))
     .AddInternalApiKey();
 builder.AddTaskMcpServer();

@@ -34,7 +34,7 @@ public sealed class WorkersClient(HttpClient http)
 
     public async Task<WebhookView> PutWebhookAsync(string userId, Uri url, string secret, CancellationToken cancellationToken) =>
         (await ReadOrNullAsync<WebhookView>(
-            http.PutAsJsonAsync(UserPath(userId, "webhook"), new WebhookSettings(url.ToString(), secret), EventJson.Options, cancellationToken),
+            http.PutAsJsonAsync(UserPath(userId, "webhook"), new WebhookSettings(url.AbsoluteUri, secret), EventJson.Options, cancellationToken),
             cancellationToken))!;
 
     public async Task DeleteWebhookAsync(string userId, CancellationToken cancellationToken) =>

@@ -54,6 +54,15 @@ if (int.TryParse(builder.Configuration["Api:Replicas"], out var replicas) && rep
 // The RecurringTaskService creates next occurrences through the Api's internal endpoint.
 workers.WithReference(api.GetEndpoint("http"));
 
+// Webhooks reach public addresses only, unless this setting (comma-separated CIDR ranges) allows private ones, e.g.
+// for a receiver on this machine during development (README, "Security"). The Api checks URLs, the Workers connections.
+const string allowedWebhookNetworks = "Notifications:Webhooks:AllowedPrivateNetworks";
+if (builder.Configuration[allowedWebhookNetworks] is { } networks)
+{
+    api.WithEnvironment(allowedWebhookNetworks.Replace(":", "__"), networks);
+    workers.WithEnvironment(allowedWebhookNetworks.Replace(":", "__"), networks);
+}
+
 // The chat model behind /api/chat, from this AppHost's configuration or user secrets (README, "MCP and chat").
 foreach (var setting in new[] { "Provider", "Endpoint", "Model" })
 {

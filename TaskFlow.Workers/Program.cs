@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Webhooks;
 using TaskFlow.Workers.Audit;
 using TaskFlow.Workers.Data;
 using TaskFlow.Workers.Notifications;
@@ -33,10 +35,10 @@ builder.Services.AddHttpClient<ApiTasksClient>(client => client.BaseAddress = ne
 
 builder.AddEventConsumer<NotificationRecorder>(new ConsumerRegistration(Topics.Reminders, NotificationRecorder.ConsumerGroup));
 builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-// Deliveries retry on their own schedule (recorded per notification), so the client must not retry on its own.
-#pragma warning disable EXTEXP0001 // experimental, but the supported way to opt one client out of the standard handler
-builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName).RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+// Deliveries retry on their own schedule (recorded per notification); the client only ever reaches allowed addresses.
+builder.Services.AddSingleton(WebhookAddressPolicy.FromConfiguration(builder.Configuration));
+builder.Services.AddSingleton(services => new WebhookClient(
+    services.GetRequiredService<WebhookAddressPolicy>(), services.GetRequiredService<IOptions<WebhookOptions>>().Value.RequestTimeout));
 builder.Services.AddHostedService<WebhookDeliveryService>();
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Contracts;
+using TaskFlow.Messaging.Webhooks;
 
 namespace TaskFlow.Api.Notifications;
 
@@ -110,7 +111,7 @@ public static class NotificationEndpoints
     }
 
     private static async Task<Results<Ok<WebhookView>, ValidationProblem>> PutWebhookAsync(
-        HttpContext http, WorkersClient workers, CancellationToken ct)
+        HttpContext http, WorkersClient workers, WebhookAddressPolicy addresses, CancellationToken ct)
     {
         var body = await ReadObjectAsync(http.Request, ct);
         var errors = new Dictionary<string, string[]>();
@@ -120,12 +121,12 @@ public static class NotificationEndpoints
         else if (StorableText.UndecodableProperty(body.Value) is { } undecodable) errors[undecodable] = [StorableText.LoneSurrogateProblem(undecodable)];
         else
         {
-            if (body.Value.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String
-                && StorableText.Problem("url", u.GetString()!) is null
-                && Uri.TryCreate(u.GetString(), UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
-                && parsed.AbsoluteUri.Length <= 2048 && string.IsNullOrEmpty(parsed.UserInfo))
-                url = parsed;
-            else errors["url"] = ["The url must be an absolute http or https URL (at most 2048 characters, no credentials in it)."];
+            if (body.Value.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String)
+            {
+                (url, var problem) = await addresses.CheckAsync(u.GetString()!, ct);
+                if (problem is not null) errors["url"] = [problem];
+            }
+            else errors["url"] = ["Give the url: an absolute http or https URL."];
             if (body.Value.TryGetProperty("secret", out var s) && s.ValueKind == JsonValueKind.String && s.GetString()!.Length is >= 16 and <= 256
                 && StorableText.Problem("secret", s.GetString()!) is null)
                 secret = s.GetString();

@@ -2,13 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Aspire.Hosting.Testing;
-using Microsoft.AspNetCore.Hosting;
 using StackExchange.Redis;
+using TaskFlow.Tests.Webhooks;
 
 namespace TaskFlow.Tests.EndToEnd;
 
@@ -190,6 +186,32 @@ public sealed class ReminderTests(TaskFlowApp app)
         Assert.True(gaps.Zip(gaps.Skip(1), (a, b) => b > a).All(longer => longer), $"waits do not grow: {string.Join(", ", gaps)}");
     }
 
+    [Fact]
+    public async Task A_failed_delivery_says_what_the_owner_can_fix_and_nothing_about_the_network()
+    {
+        var user = await app.SignUpAsync();
+        // Accepted when set (the name may not resolve yet); every delivery resolves and checks it again.
+        var put = await user.Http.PutAsJsonAsync("/api/me/webhook", new { url = "http://hooks.example.invalid/hook", secret = "sixteen-chars-ok" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        await CreateAsync(user, new { title = "Nowhere", remind_at = Iso(DateTimeOffset.UtcNow.AddSeconds(1)) });
+
+        var notifications = await WaitForNotificationsAsync(user, 1, n => n["attempts"]!.GetValue<int>() >= 1);
+
+        Assert.Equal("The webhook's host name could not be resolved.", notifications[0]!["last_error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Several_webhook_changes_of_one_user_at_once_all_succeed_and_one_of_them_stays()
+    {
+        var user = await app.SignUpAsync();
+        var urls = Enumerable.Range(0, 8).Select(i => $"https://hooks{i}.example.test/hook").ToList();
+
+        var responses = await Task.WhenAll(urls.Select(url => user.Http.PutAsJsonAsync("/api/me/webhook", new { url, secret = "sixteen-chars-ok" })));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Contains((await user.Http.GetFromJsonAsync<JsonObject>("/api/me/webhook"))!["url"]!.GetValue<string>(), urls);
+    }
+
     [Theory]
     [InlineData("""{"url":"ftp://example.test/hook","secret":"sixteen-chars-ok"}""", "url")]
     [InlineData("""{"url":"/relative","secret":"sixteen-chars-ok"}""", "url")]
@@ -198,6 +220,13 @@ public sealed class ReminderTests(TaskFlowApp app)
     [InlineData("""{"url":"https://example.test/hook","secret":"sixteen-chars\u0000ok"}""", "secret")]
     [InlineData("""{"url":"https://example.test/hook","secret":"sixteen-chars-\ud800"}""", "secret")]
     [InlineData("""{"url":"https://127.0.0.1/\u0000","secret":"sixteen-chars-ok"}""", "url")]
+    // Server-side request forgery: the Api, the Workers, Postgres, Redis and the broker all listen on loopback here.
+    [InlineData("""{"url":"http://127.0.0.1:8000/","secret":"sixteen-chars-ok"}""", "url")]
+    [InlineData("""{"url":"http://localhost:6379/","secret":"sixteen-chars-ok"}""", "url")]
+    [InlineData("""{"url":"http://[::1]:5432/","secret":"sixteen-chars-ok"}""", "url")]
+    [InlineData("""{"url":"http://2130706433/","secret":"sixteen-chars-ok"}""", "url")]
+    [InlineData("""{"url":"http://169.254.169.254/latest/meta-data/","secret":"sixteen-chars-ok"}""", "url")]
+    [InlineData("""{"url":"https://example.test/a\r\nX-Injected: 1","secret":"sixteen-chars-ok"}""", "url")]
     public async Task A_bad_webhook_is_a_400_naming_the_field(string body, string field)
     {
         var user = await app.SignUpAsync();
@@ -234,39 +263,4 @@ public sealed class ReminderTests(TaskFlowApp app)
 
     private List<BrokerMessage> ReadReminders(int taskId, TimeSpan readFor, int expected = 1) =>
         app.ReadTopic("reminders", json => json["data"]?["task_id"]?.GetValue<int>() == taskId, found => found.Count > expected, readFor);
-
-    /// <summary>A real HTTP endpoint on loopback that records what the Workers POST to it.</summary>
-    private sealed class WebhookReceiver : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private WebhookReceiver(WebApplication app) => _app = app;
-
-        public List<(string Body, string Signature, string Timestamp, DateTime ReceivedAt)> Requests { get; } = [];
-        public string Url => _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/hook";
-
-        public static async Task<WebhookReceiver> StartAsync(HttpStatusCode answer)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var receiver = new WebhookReceiver(app);
-            app.MapPost("/hook", async (HttpRequest request) =>
-            {
-                using var reader = new StreamReader(request.Body);
-                var body = await reader.ReadToEndAsync();
-                lock (receiver.Requests)
-                    receiver.Requests.Add((body, request.Headers["X-TaskFlow-Signature"].ToString(), request.Headers["X-TaskFlow-Timestamp"].ToString(), DateTime.UtcNow));
-                return Results.StatusCode((int)answer);
-            });
-            await app.StartAsync();
-            return receiver;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
 }

@@ -46,19 +46,15 @@ public static class NotificationEndpoints
                 ? TypedResults.Ok(new WebhookView(w.Url, w.UpdatedAt))
                 : TypedResults.NotFound());
 
+        // One statement: two PUTs of one user at once both succeed (the later one wins) instead of one failing on the key.
         group.MapPut("/webhook", async Task<Ok<WebhookView>> (string userId, WebhookSettings request, WorkersDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
-            var webhook = await db.Webhooks.SingleOrDefaultAsync(w => w.UserId == userId, ct);
-            if (webhook is null)
-            {
-                webhook = new WebhookSubscription { UserId = userId, Url = request.Url, Secret = request.Secret, UpdatedAt = clock.GetUtcNow() };
-                db.Webhooks.Add(webhook);
-            }
-            webhook.Url = request.Url;
-            webhook.Secret = request.Secret;
-            webhook.UpdatedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(new WebhookView(webhook.Url, webhook.UpdatedAt));
+            var now = clock.GetUtcNow();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO webhook_subscriptions (user_id, url, secret, updated_at) VALUES ({userId}, {request.Url}, {request.Secret}, {now})
+                ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated_at = excluded.updated_at
+                """, ct);
+            return TypedResults.Ok(new WebhookView(request.Url, now));
         });
 
         group.MapDelete("/webhook", async Task<NoContent> (string userId, WorkersDbContext db, CancellationToken ct) =>

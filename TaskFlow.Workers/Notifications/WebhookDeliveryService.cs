@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Webhooks;
 using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Notifications;
@@ -17,12 +18,11 @@ namespace TaskFlow.Workers.Notifications;
 /// </summary>
 public sealed partial class WebhookDeliveryService(
     IServiceScopeFactory scopes,
-    IHttpClientFactory httpClients,
+    WebhookClient webhookClient,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<WebhookDeliveryService> logger) : BackgroundService
 {
-    public const string HttpClientName = "webhooks";
     public const string SignatureHeader = "X-TaskFlow-Signature";
     public const string TimestampHeader = "X-TaskFlow-Timestamp";
     public const string EventHeader = "X-TaskFlow-Event";
@@ -95,17 +95,7 @@ public sealed partial class WebhookDeliveryService(
         request.Headers.Add(TimestampHeader, timestamp);
         request.Headers.Add(EventHeader, NotificationEventTypes.Created);
         request.Headers.Add(DeliveryHeader, notification.Id.ToString());
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Value.RequestTimeout);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            return response.IsSuccessStatusCode ? null : $"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}.";
-        }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return $"The webhook could not be reached: {exception.Message}";
-        }
+        return await webhookClient.SendAsync(request, cancellationToken);
     }
 
     /// <summary>"sha256=" + hex HMAC-SHA256 of "{timestamp}.{body}" with the user's secret.</summary>
