@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -16,19 +17,24 @@ public sealed class ClientErrorHandler(IProblemDetailsService problems) : IExcep
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (Describe(exception) is not { } problem) return false;
+        if (Describe(http, exception) is not { } problem) return false;
 
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
 
-    private static ProblemDetails? Describe(Exception exception)
+    private static ProblemDetails? Describe(HttpContext http, Exception exception)
     {
         // A request the framework could not bind (a query value of the wrong type, a body that is not the JSON
         // expected): its own sentence names the parameter, e.g. Failed to bind parameter "Nullable<bool> unread"
         // from "maybe".
         if (exception is BadHttpRequestException bad)
             return new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
+
+        // A JSON body a library read itself and found of the wrong shape (the MCP server reading JSON-RPC params:
+        // "protocolVersion": 123). Its message names the path, e.g. "... Path: $.params.protocolVersion".
+        if (exception is JsonException json && http.Request.HasJsonContentType())
+            return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The JSON body does not have the expected shape: " + json.Message };
 
         // Text Postgres refuses to store, above all the NUL character (\u0000, legal in JSON, refused by every
         // Postgres text column), that reached the database anyway (the Identity endpoints, say).

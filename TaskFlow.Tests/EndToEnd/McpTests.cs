@@ -122,6 +122,36 @@ public sealed class McpTests(TaskFlowApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    /// <summary>A JSON-RPC request of the wrong shape is the client's mistake: never an HTTP 500.</summary>
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":123,"capabilities":null,"clientInfo":null}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":null}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":[1,2]}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":123,"arguments":"x"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":[1]}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":null}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":7}""")]
+    [InlineData("""{"jsonrpc":"1.0","id":1,"method":"tools/list"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"no/such/method"}""")]
+    [InlineData("""[]""")]
+    [InlineData("""[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]""")]
+    [InlineData("""null""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/list\ud800"}""")]
+    [InlineData("""not json""")]
+    public async Task A_malformed_json_rpc_request_is_answered_without_a_server_error(string body)
+    {
+        var user = await app.SignUpAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        var response = await user.Http.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode < 500, $"{body}: {(int)response.StatusCode} {text}");
+    }
+
     private async Task<McpClient> ConnectAsync(TaskFlowUser user)
     {
         // The user's HttpClient already sends "Authorization: Bearer <token>", as a configured MCP client would.
