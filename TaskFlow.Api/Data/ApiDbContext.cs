@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using TaskFlow.Api.Accounts;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Api.Data;
 
-/// <summary>The Api's own database: users, tasks, the outbox, and the data-protection keys behind bearer tokens.</summary>
+/// <summary>The Api's own database: users and their sign-ins, tasks, the outbox, and the data-protection keys behind bearer tokens.</summary>
 public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     : IdentityDbContext<IdentityUser>(options), IOutboxDbContext, IDataProtectionKeyContext
 {
@@ -18,6 +19,7 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<RefreshTokenFamily> RefreshTokenFamilies => Set<RefreshTokenFamily>();
 
     /// <summary>
     /// Runs <paramref name="work"/> on the user's task (null when they have none) inside a transaction that holds the
@@ -47,6 +49,15 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
         builder.HasPostgresExtension("btree_gin");
         builder.AddOutbox();
         builder.HasSequence<long>(TaskIdSequence);
+        builder.Entity<RefreshTokenFamily>(family =>
+        {
+            family.ToTable("refresh_token_families");
+            family.HasKey(f => f.Id);
+            family.Property(f => f.UserId).HasMaxLength(450);
+            family.HasIndex(f => f.UserId);
+            // A deleted user's sign-ins go with them.
+            family.HasOne<IdentityUser>().WithMany().HasForeignKey(f => f.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         builder.Entity<TaskItem>(task =>
         {
             task.ToTable("tasks");

@@ -82,7 +82,7 @@ public static class NotificationEndpoints
     private static async Task<Results<Ok<NotificationView>, NotFound<ProblemDetails>, ValidationProblem>> SnoozeAsync(
         Guid notificationId, HttpContext http, WorkersClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
     {
-        var body = await ReadObjectAsync(http.Request, ct);
+        var body = await JsonBodies.ReadObjectAsync(http.Request, ct);
         var errors = new Dictionary<string, string[]>();
         TimeSpan? delay = null;
         if (body is null) errors["body"] = ["Send {\"minutes\": 10} or {\"until\": \"2026-12-01T09:00:00+01:00\"} as JSON."];
@@ -113,7 +113,7 @@ public static class NotificationEndpoints
     private static async Task<Results<Ok<WebhookView>, ValidationProblem>> PutWebhookAsync(
         HttpContext http, WorkersClient workers, WebhookAddressPolicy addresses, CancellationToken ct)
     {
-        var body = await ReadObjectAsync(http.Request, ct);
+        var body = await JsonBodies.ReadObjectAsync(http.Request, ct);
         var errors = new Dictionary<string, string[]>();
         Uri? url = null;
         string? secret = null;
@@ -134,19 +134,6 @@ public static class NotificationEndpoints
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await workers.PutWebhookAsync(http.User.UserId(), url!, secret!, ct));
-    }
-
-    private static async Task<JsonElement?> ReadObjectAsync(HttpRequest request, CancellationToken ct)
-    {
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static NotFound<ProblemDetails> NotificationNotFound(Guid notificationId) =>

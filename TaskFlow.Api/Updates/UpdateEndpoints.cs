@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using TaskFlow.Api.Tasks;
 
@@ -24,7 +23,7 @@ public static class UpdateEndpoints
         builder.Services.AddSingleton<UpdateReplay>();
         builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, UpdatesCookie.Handler>(UpdatesCookie.Scheme, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(StreamPolicy, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.BearerScheme, UpdatesCookie.Scheme)
+            .AddAuthenticationSchemes(UpdatesCookie.Scheme)
             .RequireAuthenticatedUser());
         return builder;
     }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using TaskFlow.Api.Tasks;
 using Microsoft.Extensions.Options;
 
 namespace TaskFlow.Api.Updates;
@@ -45,13 +47,26 @@ public static class UpdatesCookie
     private static ITimeLimitedDataProtector Protector(IServiceProvider services) =>
         services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose).ToTimeLimitedDataProtector();
 
-    /// <summary>Signs in the user named by the cookie; no cookie means no opinion (the bearer scheme may still answer).</summary>
+    /// <summary>
+    /// The stream's sign-in: a bearer token, or the cookie, or both when they name the same user. A bearer token of one
+    /// user with another's cookie is refused (401) rather than streaming either user's events.
+    /// </summary>
     public sealed class Handler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
         {
-            if (!Request.Cookies.TryGetValue(Name, out var value)) return Task.FromResult(AuthenticateResult.NoResult());
+            var bearer = await Context.AuthenticateAsync(IdentityConstants.BearerScheme);
+            var cookie = AuthenticateCookie();
+            if (bearer.Succeeded && cookie.Succeeded && bearer.Principal.UserId() != cookie.Principal!.UserId())
+                return AuthenticateResult.Fail("The bearer token and the live-updates cookie belong to different users.");
+            return bearer.Succeeded ? AuthenticateResult.Success(new AuthenticationTicket(bearer.Principal, Scheme.Name)) : cookie;
+        }
+
+        /// <summary>The user named by the cookie; no cookie means no opinion.</summary>
+        private AuthenticateResult AuthenticateCookie()
+        {
+            if (!Request.Cookies.TryGetValue(Name, out var value)) return AuthenticateResult.NoResult();
             string userId;
             try
             {
@@ -59,10 +74,10 @@ public static class UpdatesCookie
             }
             catch (CryptographicException)
             {
-                return Task.FromResult(AuthenticateResult.Fail("The live-updates cookie is expired or invalid."));
+                return AuthenticateResult.Fail("The live-updates cookie is expired or invalid.");
             }
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], UpdatesCookie.Scheme);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), UpdatesCookie.Scheme)));
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), UpdatesCookie.Scheme));
         }
     }
 }

@@ -9,6 +9,7 @@ public sealed class TaskFlowUser(HttpClient http, string email, string password)
 {
     public HttpClient Http => http;
     public string Email => email;
+    public string Password => password;
 
     public async Task RegisterAndLoginAsync()
     {

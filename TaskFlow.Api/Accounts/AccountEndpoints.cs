@@ -1,0 +1,191 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TaskFlow.Api.Data;
+
+namespace TaskFlow.Api.Accounts;
+
+/// <summary>Body of register and login.</summary>
+public sealed record Credentials(
+    [property: Description("An e-mail address, at most 256 characters; it is the user name.")] string Email,
+    [property: Description("At least 6 characters with a digit, a lower and an upper case letter and a symbol; at most 256.")] string Password);
+
+/// <summary>Body of refresh.</summary>
+public sealed record RefreshRequest([property: Description("The refresh token from login or the last refresh.")] string RefreshToken);
+
+/// <summary>
+/// The accounts TaskFlow supports: register, sign in for a bearer token, and trade a refresh token for new tokens.
+/// (Identity's full endpoint set also offered e-mail confirmation, password reset and two-factor sign-in, which answered
+/// as if they worked although TaskFlow sends no e-mail and has no second factor.) A refresh token works once: each
+/// refresh returns the next one of its sign-in's chain, and a token presented again revokes the whole chain.
+/// </summary>
+public static class AccountEndpoints
+{
+    public const int MaxEmailLength = 256;
+    public const int MaxPasswordLength = 256;
+
+    private const string FamilyItem = "taskflow.refresh_family";
+    private const string TokenItem = "taskflow.refresh_token";
+    private static readonly EmailAddressAttribute EmailFormat = new();
+
+    public static RouteGroupBuilder MapAccountEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/auth").WithTags("Auth");
+        group.MapPost("/register", RegisterAsync)
+            .WithName("Register").WithSummary("Create an account (the e-mail address is the user name)")
+            .Accepts<Credentials>("application/json");
+        group.MapPost("/login", LoginAsync)
+            .WithName("Login").WithSummary("Sign in: a bearer token (an hour) and a refresh token (14 days, good once)")
+            .Accepts<Credentials>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/refresh", RefreshAsync)
+            .WithName("Refresh").WithSummary("Trade a refresh token for a new bearer token and the next refresh token")
+            .Accepts<RefreshRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return group;
+    }
+
+    private static async Task<Results<Ok, ValidationProblem>> RegisterAsync(HttpRequest request, UserManager<IdentityUser> users, CancellationToken ct)
+    {
+        var (credentials, errors) = await ReadCredentialsAsync(request, ct);
+        if (credentials is null) return TypedResults.ValidationProblem(errors);
+        if (!EmailFormat.IsValid(credentials.Email))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["The email must be an e-mail address."] });
+
+        IdentityResult result;
+        try
+        {
+            result = await users.CreateAsync(new IdentityUser { UserName = credentials.Email, Email = credentials.Email }, credentials.Password);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same address registered twice at once: the second insert meets the first's unique key.
+            result = IdentityResult.Failed(users.ErrorDescriber.DuplicateUserName(credentials.Email));
+        }
+        if (result.Succeeded) return TypedResults.Ok();
+        return TypedResults.ValidationProblem(result.Errors
+            .GroupBy(error => error.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "email")
+            .ToDictionary(field => field.Key, field => field.Select(error => error.Description).ToArray()));
+    }
+
+    private static async Task<Results<Ok<AccessTokenResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
+        HttpRequest request, SignInManager<IdentityUser> signIn, ApiDbContext db, IOptionsMonitor<BearerTokenOptions> bearer,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (credentials, errors) = await ReadCredentialsAsync(request, ct);
+        if (credentials is null) return TypedResults.ValidationProblem(errors);
+
+        var user = await signIn.UserManager.FindByNameAsync(credentials.Email);
+        var result = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, credentials.Password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+            return TypedResults.Problem(result.IsLockedOut ? "Too many failed sign-ins: this account is locked for a few minutes." : "Wrong e-mail address or password.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
+
+        var options = bearer.Get(IdentityConstants.BearerScheme);
+        var now = clock.GetUtcNow();
+        var family = new RefreshTokenFamily
+        {
+            Id = Guid.CreateVersion7(), UserId = user!.Id, CurrentTokenId = Guid.CreateVersion7(), CreatedAt = now,
+            ExpiresAt = now + options.RefreshTokenExpiration,
+        };
+        db.RefreshTokenFamilies.Add(family);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(Tokens(options, await signIn.CreateUserPrincipalAsync(user), family, now));
+    }
+
+    private static async Task<Results<Ok<AccessTokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
+        HttpRequest request, SignInManager<IdentityUser> signIn, ApiDbContext db, IOptionsMonitor<BearerTokenOptions> bearer,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBodies.ReadObjectAsync(request, ct);
+        if (body is not { } json || !json.TryGetProperty("refresh_token", out var token) || token.ValueKind != JsonValueKind.String)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refresh_token"] = ["Send {\"refresh_token\": \"...\"} as JSON."] });
+
+        var options = bearer.Get(IdentityConstants.BearerScheme);
+        var now = clock.GetUtcNow();
+        var ticket = options.RefreshTokenProtector.Unprotect(token.GetString());
+        if (ticket?.Properties.ExpiresUtc is not { } expires || now >= expires
+            || !Guid.TryParse(ticket.Properties.GetString(FamilyItem), out var familyId)
+            || !Guid.TryParse(ticket.Properties.GetString(TokenItem), out var tokenId))
+            return Refused("This refresh token is invalid or expired. Sign in again.");
+        // A changed password (security stamp) ends every sign-in.
+        if (await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { } user)
+            return Refused("This sign-in has ended. Sign in again.");
+
+        // Rotation in one statement: only the chain's current token moves it on, and only once.
+        var nextTokenId = Guid.CreateVersion7();
+        var expiresAt = now + options.RefreshTokenExpiration;
+        var rotated = await db.RefreshTokenFamilies
+            .Where(f => f.Id == familyId && f.UserId == user.Id && f.CurrentTokenId == tokenId && f.RevokedAt == null && f.ExpiresAt > now)
+            .ExecuteUpdateAsync(f => f.SetProperty(x => x.CurrentTokenId, nextTokenId).SetProperty(x => x.ExpiresAt, expiresAt), ct);
+        if (rotated == 0)
+        {
+            await db.RefreshTokenFamilies.Where(f => f.Id == familyId && f.RevokedAt == null)
+                .ExecuteUpdateAsync(f => f.SetProperty(x => x.RevokedAt, now), ct);
+            return Refused("This refresh token was already used, so every token of its sign-in is now revoked. Sign in again.");
+        }
+        var family = new RefreshTokenFamily { Id = familyId, UserId = user.Id, CurrentTokenId = nextTokenId, ExpiresAt = expiresAt };
+        return TypedResults.Ok(Tokens(options, await signIn.CreateUserPrincipalAsync(user), family, now));
+    }
+
+    /// <summary>The bearer token (what the bearer scheme accepts) and the family's current refresh token.</summary>
+    private static AccessTokenResponse Tokens(BearerTokenOptions options, ClaimsPrincipal principal, RefreshTokenFamily family, DateTimeOffset now)
+    {
+        var access = new AuthenticationProperties { ExpiresUtc = now + options.BearerTokenExpiration };
+        var refresh = new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [FamilyItem] = family.Id.ToString(),
+            [TokenItem] = family.CurrentTokenId.ToString(),
+        })
+        { ExpiresUtc = family.ExpiresAt };
+        return new AccessTokenResponse
+        {
+            AccessToken = options.BearerTokenProtector.Protect(new AuthenticationTicket(principal, access, $"{IdentityConstants.BearerScheme}:AccessToken")),
+            ExpiresIn = (long)options.BearerTokenExpiration.TotalSeconds,
+            RefreshToken = options.RefreshTokenProtector.Protect(new AuthenticationTicket(principal, refresh, $"{IdentityConstants.BearerScheme}:RefreshToken")),
+        };
+    }
+
+    private static ProblemHttpResult Refused(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Refresh refused");
+
+    /// <summary>Email and password as strings of storable text within their lengths, or what is wrong per field.</summary>
+    private static async Task<(Credentials? Credentials, Dictionary<string, string[]> Errors)> ReadCredentialsAsync(HttpRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (await JsonBodies.ReadObjectAsync(request, ct) is not { } body)
+        {
+            errors["body"] = ["Send {\"email\": \"...\", \"password\": \"...\"} as JSON."];
+            return (null, errors);
+        }
+        if (StorableText.UndecodableProperty(body) is { } undecodable)
+        {
+            errors[undecodable] = [StorableText.LoneSurrogateProblem(undecodable)];
+            return (null, errors);
+        }
+        var email = Text(body, "email", MaxEmailLength, errors);
+        var password = Text(body, "password", MaxPasswordLength, errors);
+        return errors.Count == 0 ? (new Credentials(email!, password!), errors) : (null, errors);
+    }
+
+    private static string? Text(JsonElement body, string field, int maxLength, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
+            errors[field] = [$"The {field} must be a non-empty string."];
+        else if (value.GetString()!.Length > maxLength)
+            errors[field] = [$"The {field} must be at most {maxLength} characters long."];
+        else if (StorableText.Problem(field, value.GetString()!) is { } problem)
+            errors[field] = [problem];
+        else
+            return value.GetString();
+        return null;
+    }
+}
