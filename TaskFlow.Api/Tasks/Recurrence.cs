@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
+using Ical.Net.Evaluation;
 
 namespace TaskFlow.Api.Tasks;
 
@@ -75,19 +76,67 @@ public static partial class Recurrence
         return true;
     }
 
+    /// <summary>The last year a task may be due in (TaskInput's bound): a series reaching past it ends there.</summary>
+    private const int LastYear = 8999;
+
+    /// <summary>
+    /// How many periods without a match the rule engine looks through before it calls a rule one that never matches
+    /// (FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30): enough for FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29 (1,461 days), still
+    /// milliseconds.
+    /// </summary>
+    private static readonly EvaluationOptions Evaluation = new() { MaxUnmatchedIncrementsLimit = 50_000 };
+
     /// <summary>
     /// The <paramref name="index"/>-th occurrence (0 = the series start) of <paramref name="rule"/> for a series that
     /// starts at the local wall time <paramref name="start"/> in <paramref name="timeZone"/>; null when the series
-    /// ends before it (COUNT, UNTIL). All-day series yield dates at local midnight.
+    /// ends before it (COUNT, UNTIL, a rule with no more matches, or past the year 8999). All-day series yield dates at
+    /// local midnight. The start is the first occurrence even when the rule would not produce it (RFC 5545 leaves
+    /// that undefined; Ical.Net starts at the first match, which made every later index skip one occurrence).
     /// </summary>
     public static DateTimeOffset? Occurrence(string rule, DateTime start, string timeZone, bool allDay, int index)
     {
-        var dtStart = allDay
+        if (index == 0) return Instant(Start(start, timeZone, allDay), timeZone, allDay);
+        var dtStart = Start(start, timeZone, allDay);
+        var series = new CalendarEvent { DtStart = dtStart, RecurrenceRule = new RecurrencePattern(rule) };
+        CalDateTime? occurrence;
+        try
+        {
+            occurrence = series.GetOccurrences(dtStart, Evaluation)
+                .Select(o => o.Period.StartTime)
+                .Where(o => allDay ? o.Date > dtStart.Date : o.AsUtc > dtStart.AsUtc)
+                .TakeWhile(o => o.Year <= LastYear)
+                .Skip(index - 1)
+                .FirstOrDefault();
+        }
+        // No match within the limit, or none before the calendar's end: a rule that never matches again.
+        catch (Exception exception) when (exception is EvaluationLimitExceededException or EvaluationOutOfRangeException)
+        {
+            return null;
+        }
+        return occurrence is null ? null : Instant(occurrence, timeZone, allDay);
+    }
+
+    /// <summary>
+    /// What makes <paramref name="rule"/> unusable for a series starting at <paramref name="start"/>: an UNTIL before
+    /// the start, or no occurrence after it at all (February 30th); null when the series has a next occurrence.
+    /// </summary>
+    public static string? SeriesProblem(string rule, DateTime start, string timeZone, bool allDay)
+    {
+        var pattern = new RecurrencePattern(rule);
+        if (pattern.Until is { } until && (allDay ? until.Date < DateOnly.FromDateTime(start) : until.AsUtc < Start(start, timeZone, allDay).AsUtc))
+            return $"The recurrence's UNTIL ({until}) is before the series starts ({start:yyyy-MM-dd HH:mm}, its due time): the series would have no occurrence.";
+        if (pattern.Count is not 1 && Occurrence(rule, start, timeZone, allDay, 1) is null)
+            return $"The recurrence '{rule}' produces no date after the series starts ({start:yyyy-MM-dd}) before the year {LastYear + 1}: it can never match (such as February 30th).";
+        return null;
+    }
+
+    private static CalDateTime Start(DateTime start, string timeZone, bool allDay) =>
+        allDay
             ? new CalDateTime(DateOnly.FromDateTime(start))
             : new CalDateTime(start.Year, start.Month, start.Day, start.Hour, start.Minute, start.Second, timeZone);
-        var series = new CalendarEvent { DtStart = dtStart, RecurrenceRule = new RecurrencePattern(rule) };
-        var occurrence = series.GetOccurrences(dtStart).Skip(index).Select(o => o.Period.StartTime).FirstOrDefault();
-        if (occurrence is null) return null;
+
+    private static DateTimeOffset Instant(CalDateTime occurrence, string timeZone, bool allDay)
+    {
         if (allDay)
         {
             var midnight = occurrence.Date.ToDateTime(TimeOnly.MinValue);

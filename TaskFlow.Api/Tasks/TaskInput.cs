@@ -196,7 +196,7 @@ public sealed class TaskInput
     /// Checks the rules that depend on the task the input lands on (<paramref name="task"/>; null for a new task):
     /// when both due_at and due_date are sent, due_date must be due_at's date in the task's zone (it follows from
     /// due_at, so a disagreeing one is a mistake); remind_before counts back from due_at, so the task must end up
-    /// with one; and a recurring task must end up due at some date.
+    /// with one; and a recurring task must end up due at some date, with a rule that has a next occurrence from there.
     /// </summary>
     public bool FitsTask(TaskItem? task)
     {
@@ -219,6 +219,13 @@ public sealed class TaskInput
         var recurs = Recurrence.IsSet ? Recurrence.Value is not null : currentlyRecurs;
         if (recurs && dueDate is null)
             Fail(Recurrence.IsSet ? "recurrence" : "due_date", "A recurring task needs a due_date or due_at: each next occurrence is due one period later.");
+        else if (IsValid && Recurrence is { IsSet: true, Value: { } rule } && dueDate is { } firstDate)
+        {
+            // The series is computed from its start: the task's own due time, or the start of the series it is in.
+            var start = task?.SeriesStart
+                ?? (dueAt is { } firstAt ? TimeZoneInfo.ConvertTime(firstAt, TimeZoneInfo.FindSystemTimeZoneById(zone)).DateTime : firstDate.ToDateTime(TimeOnly.MinValue));
+            if (Tasks.Recurrence.SeriesProblem(rule, start, zone, allDay: dueAt is null) is { } problem) Fail("recurrence", problem);
+        }
         return IsValid;
     }
 

@@ -107,6 +107,8 @@ public sealed class RecurringTaskTests(TaskFlowApp app)
     [InlineData("""{"title":"t","due_date":"2030-01-01","recurrence":"every other tuesday"}""", "recurrence")]
     [InlineData("""{"title":"t","due_date":"2030-01-01","recurrence":"FREQ=MINUTELY"}""", "recurrence")]
     [InlineData("""{"title":"t","recurrence":"daily"}""", "recurrence")]
+    [InlineData("""{"title":"t","due_date":"2030-01-01","recurrence":"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}""", "recurrence")]
+    [InlineData("""{"title":"t","due_at":"2030-01-01T09:00:00Z","recurrence":"FREQ=DAILY;UNTIL=20291231T000000Z"}""", "recurrence")]
     public async Task An_invalid_recurrence_is_a_400_naming_the_problem(string body, string field)
     {
         var user = await app.SignUpAsync();

@@ -93,6 +93,51 @@ public sealed class RecurrenceTests
         Assert.Null(Next("FREQ=DAILY;UNTIL=20261129", start, "UTC", allDay: true, index: 3));
     }
 
+    /// <summary>
+    /// From a task due 2026-12-15 (a Tuesday) that the rule itself would not produce: the next occurrence is the rule's
+    /// first date after it (each of these came one occurrence late before).
+    /// </summary>
+    [Theory]
+    [InlineData("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1", "2026-12-29", "2027-01-26")]
+    [InlineData("FREQ=MONTHLY;BYDAY=+5FR", "2027-01-29", "2027-04-30")]
+    [InlineData("FREQ=MONTHLY;BYMONTHDAY=-31", "2027-01-01", "2027-03-01")]
+    [InlineData("FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO", "2026-12-28", "2032-12-27")]
+    [InlineData("FREQ=YEARLY;BYYEARDAY=366", "2028-12-31", "2032-12-31")]
+    public void By_rules_continue_with_their_first_date_after_the_start(string rule, string next, string after)
+    {
+        foreach (var allDay in new[] { true, false })
+        {
+            var start = new DateTime(2026, 12, 15, 9, 0, 0);
+            var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+            DateOnly LocalDate(int index) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Next(rule, start, "Europe/Berlin", allDay, index)!.Value, berlin).DateTime);
+            Assert.Equal(new DateOnly(2026, 12, 15), LocalDate(0));
+            Assert.Equal(DateOnly.Parse(next), LocalDate(1));
+            Assert.Equal(DateOnly.Parse(after), LocalDate(2));
+        }
+    }
+
+    [Fact]
+    public void A_series_that_would_pass_the_year_8999_ends_there()
+    {
+        var start = new DateTime(8996, 2, 29);
+        Assert.Equal(new DateOnly(8999, 1, 1), Date(Next("yearly", new DateTime(8998, 1, 1), "UTC", allDay: true, index: 1)));
+        Assert.Null(Next("yearly", new DateTime(8998, 1, 1), "UTC", allDay: true, index: 2));
+        Assert.Null(Next("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", start, "UTC", allDay: true, index: 1));
+    }
+
+    [Theory]
+    [InlineData("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "can never match")]
+    [InlineData("FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", "can never match")]
+    [InlineData("FREQ=DAILY;UNTIL=20261201", "UNTIL")]
+    [InlineData("FREQ=WEEKLY;UNTIL=20261214T235959Z", "UNTIL")]
+    public void A_rule_without_a_next_occurrence_is_a_problem_naming_why(string rule, string problem)
+    {
+        var start = new DateTime(2026, 12, 15, 9, 0, 0);
+        Assert.Contains(problem, Recurrence.SeriesProblem(rule, start, "UTC", allDay: false));
+        Assert.Null(Recurrence.SeriesProblem("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", start, "UTC", allDay: false));
+        Assert.Null(Recurrence.SeriesProblem("FREQ=DAILY;COUNT=1", start, "UTC", allDay: false));
+    }
+
     private static DateTimeOffset? Next(string text, DateTime start, string timeZone, bool allDay, int index)
     {
         Assert.True(Recurrence.TryNormalize(text, out var rule, out var error), error);
