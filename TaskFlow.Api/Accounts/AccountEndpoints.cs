@@ -31,6 +31,8 @@ public static class AccountEndpoints
 {
     public const int MaxEmailLength = 256;
     public const int MaxPasswordLength = 256;
+    /// <summary>Far above a real one (about 1 KB); only bounds the work a made-up one causes.</summary>
+    private const int MaxRefreshTokenLength = 16_384;
 
     private const string FamilyItem = "taskflow.refresh_family";
     private const string TokenItem = "taskflow.refresh_token";
@@ -105,13 +107,15 @@ public static class AccountEndpoints
         HttpRequest request, SignInManager<IdentityUser> signIn, ApiDbContext db, IOptionsMonitor<BearerTokenOptions> bearer,
         TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBodies.ReadObjectAsync(request, ct);
-        if (body is not { } json || !json.TryGetProperty("refresh_token", out var token) || token.ValueKind != JsonValueKind.String)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refresh_token"] = ["Send {\"refresh_token\": \"...\"} as JSON."] });
+        var errors = new Dictionary<string, string[]>();
+        var token = await JsonBodies.ReadObjectAsync(request, "{\"refresh_token\": \"...\"}", errors, ct) is { } body
+            ? Text(body, "refresh_token", MaxRefreshTokenLength, errors)
+            : null;
+        if (token is null) return TypedResults.ValidationProblem(errors);
 
         var options = bearer.Get(IdentityConstants.BearerScheme);
         var now = clock.GetUtcNow();
-        var ticket = options.RefreshTokenProtector.Unprotect(token.GetString());
+        var ticket = options.RefreshTokenProtector.Unprotect(token);
         if (ticket?.Properties.ExpiresUtc is not { } expires || now >= expires
             || !Guid.TryParse(ticket.Properties.GetString(FamilyItem), out var familyId)
             || !Guid.TryParse(ticket.Properties.GetString(TokenItem), out var tokenId))
@@ -161,16 +165,7 @@ public static class AccountEndpoints
     private static async Task<(Credentials? Credentials, Dictionary<string, string[]> Errors)> ReadCredentialsAsync(HttpRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (await JsonBodies.ReadObjectAsync(request, ct) is not { } body)
-        {
-            errors["body"] = ["Send {\"email\": \"...\", \"password\": \"...\"} as JSON."];
-            return (null, errors);
-        }
-        if (StorableText.UndecodableProperty(body) is { } undecodable)
-        {
-            errors[undecodable] = [StorableText.LoneSurrogateProblem(undecodable)];
-            return (null, errors);
-        }
+        if (await JsonBodies.ReadObjectAsync(request, "{\"email\": \"...\", \"password\": \"...\"}", errors, ct) is not { } body) return (null, errors);
         var email = Text(body, "email", MaxEmailLength, errors);
         var password = Text(body, "password", MaxPasswordLength, errors);
         return errors.Count == 0 ? (new Credentials(email!, password!), errors) : (null, errors);

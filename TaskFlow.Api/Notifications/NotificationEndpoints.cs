@@ -82,23 +82,25 @@ public static class NotificationEndpoints
     private static async Task<Results<Ok<NotificationView>, NotFound<ProblemDetails>, ValidationProblem>> SnoozeAsync(
         Guid notificationId, HttpContext http, WorkersClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBodies.ReadObjectAsync(http.Request, ct);
         var errors = new Dictionary<string, string[]>();
+        var body = await JsonBodies.ReadObjectAsync(http.Request, "{\"minutes\": 10} or {\"until\": \"2026-12-01T09:00:00+01:00\"}", errors, ct);
         TimeSpan? delay = null;
-        if (body is null) errors["body"] = ["Send {\"minutes\": 10} or {\"until\": \"2026-12-01T09:00:00+01:00\"} as JSON."];
-        else if (body.Value.TryGetProperty("minutes", out var minutes))
+        if (body is { } json)
         {
-            if (minutes.ValueKind == JsonValueKind.Number && minutes.TryGetInt32(out var m) && m is >= 1 and <= 10080) delay = TimeSpan.FromMinutes(m);
-            else errors["minutes"] = ["The minutes must be a whole number from 1 to 10080."];
+            if (json.TryGetProperty("minutes", out var minutes))
+            {
+                if (minutes.ValueKind == JsonValueKind.Number && minutes.TryGetInt32(out var m) && m is >= 1 and <= 10080) delay = TimeSpan.FromMinutes(m);
+                else errors["minutes"] = ["The minutes must be a whole number from 1 to 10080."];
+            }
+            else if (json.TryGetProperty("until", out var until))
+            {
+                var now = clock.GetUtcNow();
+                if (until.ValueKind == JsonValueKind.String && TaskInput.TryParseInstant(until.GetString()!, out var at) && at > now && at < now.AddYears(1))
+                    delay = at - now;
+                else errors["until"] = ["The until must be a future date-time with an offset, within a year."];
+            }
+            else errors["minutes"] = ["Give minutes (or until)."];
         }
-        else if (body.Value.TryGetProperty("until", out var until))
-        {
-            var now = clock.GetUtcNow();
-            if (until.ValueKind == JsonValueKind.String && TaskInput.TryParseInstant(until.GetString()!, out var at) && at > now && at < now.AddYears(1))
-                delay = at - now;
-            else errors["until"] = ["The until must be a future date-time with an offset, within a year."];
-        }
-        else errors["minutes"] = ["Give minutes (or until)."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var userId = http.User.UserId();
@@ -113,13 +115,11 @@ public static class NotificationEndpoints
     private static async Task<Results<Ok<WebhookView>, ValidationProblem>> PutWebhookAsync(
         HttpContext http, WorkersClient workers, WebhookAddressPolicy addresses, CancellationToken ct)
     {
-        var body = await JsonBodies.ReadObjectAsync(http.Request, ct);
         var errors = new Dictionary<string, string[]>();
+        var body = await JsonBodies.ReadObjectAsync(http.Request, "{\"url\": \"https://...\", \"secret\": \"...\"}", errors, ct);
         Uri? url = null;
         string? secret = null;
-        if (body is null) errors["body"] = ["Send {\"url\": \"https://...\", \"secret\": \"...\"} as JSON."];
-        else if (StorableText.UndecodableProperty(body.Value) is { } undecodable) errors[undecodable] = [StorableText.LoneSurrogateProblem(undecodable)];
-        else
+        if (body is not null)
         {
             if (body.Value.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String)
             {

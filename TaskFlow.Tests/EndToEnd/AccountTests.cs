@@ -22,7 +22,8 @@ public sealed class AccountTests(TaskFlowApp app)
     [InlineData("/api/auth/register", """{"email":"someone@example.test","password":"short"}""", "password")]
     [InlineData("/api/auth/register", """{"email":"someone@example.test","password":"pass\u0000word-Long-9"}""", "password")]
     [InlineData("/api/auth/refresh", """{"refresh_token":null}""", "refresh_token")]
-    [InlineData("/api/auth/refresh", """not json""", "refresh_token")]
+    [InlineData("/api/auth/refresh", """not json""", "body")]
+    [InlineData("/api/auth/refresh", """{"refresh_token":"\ud800"}""", "refresh_token")]
     public async Task A_bad_account_request_is_a_400_naming_the_field(string path, string body, string field)
     {
         var response = await app.CreateApiClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));

@@ -213,6 +213,21 @@ public sealed class ReminderTests(TaskFlowApp app)
     }
 
     [Theory]
+    [InlineData("""{"until":"\ud83d"}""", "until")]
+    [InlineData("""{"minutes":"ten"}""", "minutes")]
+    [InlineData("""{"minutes":10081}""", "minutes")]
+    [InlineData("""[]""", "body")]
+    public async Task A_bad_snooze_is_a_400_naming_the_field(string body, string field)
+    {
+        var user = await app.SignUpAsync();
+
+        var response = await user.Http.PostAsync($"/api/notifications/{Guid.NewGuid()}/snooze", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![field]);
+    }
+
+    [Theory]
     [InlineData("""{"url":"ftp://example.test/hook","secret":"sixteen-chars-ok"}""", "url")]
     [InlineData("""{"url":"/relative","secret":"sixteen-chars-ok"}""", "url")]
     [InlineData("""{"url":"https://example.test/hook","secret":"short"}""", "secret")]
