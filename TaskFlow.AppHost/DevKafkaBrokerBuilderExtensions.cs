@@ -28,7 +28,28 @@ public static class DevKafkaBrokerBuilderExtensions
             })
             .WithHealthCheck($"{name}_kafka_metadata", new KafkaMetadataHealthCheck(resource))
             .OnInitializeResource(StartAsync)
+            // To see what an outage of the broker does (writes keep going into the outbox and flow once it is back).
+            .WithCommand(TakeDownCommand, "Take the brokers down", context => SetBrokersUp(context, name, up: false),
+                new CommandOptions { Description = "Close every connection to the dev broker and refuse new ones, as an outage would.", IconName = "PlugDisconnected" })
+            .WithCommand(BringUpCommand, "Bring the brokers up", context => SetBrokersUp(context, name, up: true),
+                new CommandOptions { Description = "End the outage started with \"Take the brokers down\".", IconName = "PlugConnected" })
             .WithManifestPublishingCallback(context => WriteAsConnectionStringParameter(context, name));
+    }
+
+    public const string TakeDownCommand = "take-brokers-down";
+    public const string BringUpCommand = "bring-brokers-up";
+
+    private static Task<ExecuteCommandResult> SetBrokersUp(ExecuteCommandContext context, string name, bool up)
+    {
+        try
+        {
+            context.Services.GetRequiredKeyedService<DevKafkaBroker>(name).SetBrokersUp(up);
+            return Task.FromResult(CommandResults.Success());
+        }
+        catch (InvalidOperationException exception)
+        {
+            return Task.FromResult(CommandResults.Failure(exception.Message));
+        }
     }
 
     // An in-memory broker cannot be deployed: the manifest asks the deployment for a real cluster's bootstrap list,

@@ -29,6 +29,7 @@ public static class ServiceDefaultsExtensions
         // Used by the app's UseExceptionHandler(). Binding failures reach it as exceptions (in every environment,
         // not only Development) so the answer can say which parameter was wrong.
         builder.Services.AddExceptionHandler<ClientErrorHandler>();
+        builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         builder.Services.AddServiceDiscovery();

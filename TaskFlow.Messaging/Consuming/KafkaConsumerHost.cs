@@ -47,6 +47,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
     where THandler : class, IEventHandler
 {
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DependencyRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly EventSubscription _subscription = new(registration, typeof(THandler));
     private readonly KeyValuePair<string, object?>[] _tags =
@@ -176,7 +177,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
             }
         }
 
-        var fresh = dispatcher.WithoutHandledAsync(_subscription, deliveries, d => d.Event).GetAwaiter().GetResult();
+        var fresh = UntilAvailable(() => dispatcher.WithoutHandledAsync(_subscription, deliveries, d => d.Event), stoppingToken);
         var handled = fresh;
         if (fresh.Count > 0 && !(EventDispatcher.HandlesBatches(_subscription) && TryHandleAtOnce(fresh, stoppingToken)))
         {
@@ -186,7 +187,11 @@ public sealed partial class KafkaConsumerHost<THandler>(
                 if (HandleWithRetriesAsync(delivery, stoppingToken).GetAwaiter().GetResult()) handled.Add(delivery);
             }
         }
-        dispatcher.MarkHandledAsync(_subscription, handled.Select(d => d.Event).ToList()).GetAwaiter().GetResult();
+        UntilAvailable(async () =>
+        {
+            await dispatcher.MarkHandledAsync(_subscription, handled.Select(d => d.Event).ToList());
+            return true;
+        }, stoppingToken);
 
         var now = clock.GetUtcNow();
         MessagingMetrics.ConsumedMessages.Add(batch.Count, _tags);
@@ -236,6 +241,12 @@ public sealed partial class KafkaConsumerHost<THandler>(
                 await dispatcher.HandleAsync(_subscription, delivery.Event, stoppingToken);
                 return true;
             }
+            catch (Exception exception) when (TransientFailures.IsTransient(exception) && !stoppingToken.IsCancellationRequested)
+            {
+                // A dependency is down, not this event: wait for it without using up the event's attempts.
+                attempt--;
+                await WaitForDependencyAsync(exception, stoppingToken);
+            }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 if (attempt >= registration.MaxAttempts)
@@ -250,6 +261,28 @@ public sealed partial class KafkaConsumerHost<THandler>(
                 await Task.Delay(delay, stoppingToken);
             }
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/> until it gets past transient failures (Redis or the database down), or the service stops.</summary>
+    private T UntilAvailable<T>(Func<Task<T>> work, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return work().GetAwaiter().GetResult();
+            }
+            catch (Exception exception) when (TransientFailures.IsTransient(exception) && !stoppingToken.IsCancellationRequested)
+            {
+                WaitForDependencyAsync(exception, stoppingToken).GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private Task WaitForDependencyAsync(Exception exception, CancellationToken stoppingToken)
+    {
+        LogDependencyUnavailable(logger, exception, registration.ConsumerGroup, DependencyRetryDelay.TotalSeconds);
+        return Task.Delay(DependencyRetryDelay, clock, stoppingToken);
     }
 
     private Activity? StartProcessActivity(Delivery delivery)
@@ -293,6 +326,9 @@ public sealed partial class KafkaConsumerHost<THandler>(
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup} waits for a dependency that is unavailable; trying again in {Seconds} s.")]
+    private static partial void LogDependencyUnavailable(ILogger logger, Exception exception, string consumerGroup, double seconds);
 
     [LoggerMessage(LogLevel.Information, "Consumer group {ConsumerGroup} subscribed to {Topic}.")]
     private static partial void LogStarted(ILogger logger, string consumerGroup, string topic);

@@ -106,6 +106,24 @@ public sealed class TaskFlowApp : IAsyncLifetime
         await WaitUntilServingAgainAsync(resource, oldPid);
     }
 
+    /// <summary>Stops a resource (as an outage would) and waits until it no longer runs.</summary>
+    public async Task StopAsync(string resource)
+    {
+        await ExecuteAsync(resource, KnownResourceCommands.StopCommand);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && (await InstancesAsync(resource)).Values.Any(s => s.State?.Text == KnownResourceStates.Running))
+            await Task.Delay(100);
+    }
+
+    /// <summary>Starts a stopped resource and waits until it is healthy.</summary>
+    public async Task StartAsync(string resource)
+    {
+        await ExecuteAsync(resource, KnownResourceCommands.StartCommand);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (DateTime.UtcNow < deadline && !(await InstancesAsync(resource)).Values.Any(s => s.State?.Text == KnownResourceStates.Running && s.HealthStatus == HealthStatus.Healthy))
+            await Task.Delay(250);
+    }
+
     /// <summary>Kills the resource's process and its children (kill -9, as a crash would).</summary>
     public async Task<int> KillAsync(string resource)
     {
@@ -130,7 +148,8 @@ public sealed class TaskFlowApp : IAsyncLifetime
         await WaitUntilServingAgainAsync(resource, killedPid);
     }
 
-    private async Task ExecuteAsync(string resource, string command)
+    /// <summary>Runs one of a resource's commands (start, stop, or its own, such as the dev broker's outage commands).</summary>
+    public async Task ExecuteAsync(string resource, string command)
     {
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, cancellation.Token);
@@ -315,4 +334,14 @@ public sealed record BrokerMessage(string Key, Dictionary<string, string> Header
 public sealed class TaskFlowAppCollection : ICollectionFixture<TaskFlowApp>
 {
     public const string Name = "TaskFlow app";
+}
+
+/// <summary>
+/// An app of their own for the tests that stop, kill and restart its parts: whatever they leave behind cannot
+/// disturb the tests that share the other one.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class FaultAppCollection : ICollectionFixture<TaskFlowApp>
+{
+    public const string Name = "TaskFlow app for fault tests";
 }

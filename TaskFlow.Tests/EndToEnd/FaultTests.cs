@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Aspire.Hosting.Testing;
+
+namespace TaskFlow.Tests.EndToEnd;
+
+/// <summary>A part of the system stops while users write: no 500s, and nothing accepted is lost or doubled.</summary>
+[Collection(FaultAppCollection.Name)]
+public sealed class FaultTests(TaskFlowApp app, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task With_postgres_stopped_for_20_seconds_writes_are_503s_with_retry_after_and_every_accepted_one_is_audited_once()
+    {
+        var user = await app.SignUpAsync();
+        var writes = new Writes(user);
+        var writing = writes.RunAsync();
+
+        await Task.Delay(1000);
+        await app.StopAsync("postgres");
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        var acceptedWhileDown = writes.Accepted.Count;
+        await app.StartAsync("postgres");
+        await writes.UntilAcceptedAsync(acceptedWhileDown + 5, TimeSpan.FromMinutes(1));
+        var statuses = await writes.StopAsync(writing);
+        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}");
+
+        Assert.DoesNotContain(statuses.Keys, status => status >= 500 && status != 503);
+        Assert.True(statuses.GetValueOrDefault(503) > 0, "no write was refused while postgres was stopped");
+        Assert.All(writes.RetryAfter, seconds => Assert.InRange(seconds, 1, 60));
+        await AssertAuditedOnceAsync(user, writes.Accepted);
+    }
+
+    [Fact]
+    public async Task With_redis_stopped_and_restarted_empty_every_accepted_write_is_audited_once_and_each_reminder_fires_once()
+    {
+        var user = await app.SignUpAsync();
+        var writes = new Writes(user, i => new { title = $"Redis fault {i}", remind_at = DateTimeOffset.UtcNow.AddSeconds(20) }, pause: TimeSpan.FromMilliseconds(250));
+        var writing = writes.RunAsync();
+
+        await Task.Delay(1000);
+        await app.StopAsync("redis");
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await app.StartAsync("redis");
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await app.App.GetConnectionStringAsync("redis") + ",allowAdmin=true"))
+        {
+            foreach (var server in redis.GetServers()) await server.FlushAllDatabasesAsync();
+        }
+        await writes.UntilAcceptedAsync(writes.Accepted.Count + 5, TimeSpan.FromMinutes(1));
+        var statuses = await writes.StopAsync(writing);
+        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}");
+
+        Assert.Equal([201], statuses.Keys);
+        await AssertAuditedOnceAsync(user, writes.Accepted);
+        var reminded = await WaitForNotificationsAsync(user, writes.Accepted.Count, TimeSpan.FromSeconds(90));
+        Assert.Equal(writes.Accepted.Order(), reminded.Order());
+    }
+
+    [Fact]
+    public async Task With_the_broker_unreachable_for_30_seconds_writes_are_still_accepted_and_each_is_audited_once_after()
+    {
+        var user = await app.SignUpAsync();
+        var writes = new Writes(user, pause: TimeSpan.FromMilliseconds(100));
+        var writing = writes.RunAsync();
+
+        await Task.Delay(1000);
+        await app.ExecuteAsync("kafka", TaskFlow.AppHost.DevKafkaBrokerBuilderExtensions.TakeDownCommand);
+        var acceptedBeforeOutage = writes.Accepted.Count;
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30));
+            // The outage is real: what was written during it has not reached the audit.
+            var writtenDuringOutage = writes.Accepted.Last();
+            Assert.Empty((await user.Http.GetFromJsonAsync<JsonArray>($"/api/tasks/{writtenDuringOutage}/history"))!);
+        }
+        finally
+        {
+            await app.ExecuteAsync("kafka", TaskFlow.AppHost.DevKafkaBrokerBuilderExtensions.BringUpCommand);
+        }
+        var acceptedDuringOutage = writes.Accepted.Count - acceptedBeforeOutage;
+        await writes.UntilAcceptedAsync(writes.Accepted.Count + 5, TimeSpan.FromMinutes(1));
+        var statuses = await writes.StopAsync(writing);
+        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}; {acceptedDuringOutage} accepted during the outage");
+
+        Assert.Equal([201], statuses.Keys);
+        Assert.True(acceptedDuringOutage > 50, $"only {acceptedDuringOutage} writes accepted while the broker was down");
+        await AssertAuditedOnceAsync(user, writes.Accepted);
+    }
+
+    /// <summary>The task ids of the user's notifications once there are <paramref name="count"/> (or the time is up).</summary>
+    private static async Task<List<int>> WaitForNotificationsAsync(TaskFlowUser user, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        List<int> taskIds = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var notifications = (await user.Http.GetFromJsonAsync<JsonArray>("/api/notifications?limit=200"))!;
+            taskIds = notifications.Select(n => n!["task_id"]!.GetValue<int>()).ToList();
+            if (taskIds.Count >= count) break;
+            await Task.Delay(500);
+        }
+        return taskIds;
+    }
+
+    private static async Task AssertAuditedOnceAsync(TaskFlowUser user, IEnumerable<int> taskIds)
+    {
+        foreach (var taskId in taskIds)
+        {
+            var history = await user.WaitForHistoryAsync(taskId, 1, TimeSpan.FromSeconds(60));
+            Assert.Equal(["task.created"], history.Select(e => e!["event_type"]!.GetValue<string>()));
+        }
+    }
+
+    /// <summary>One user creating tasks one after another, as a client would, counting the answers.</summary>
+    private sealed class Writes(TaskFlowUser user, Func<int, object>? body = null, TimeSpan? pause = null)
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly ConcurrentDictionary<int, int> _statuses = new();
+
+        public ConcurrentQueue<int> Accepted { get; } = new();
+        public ConcurrentQueue<int> RetryAfter { get; } = new();
+
+        public Task RunAsync() => Task.Run(async () =>
+        {
+            for (var i = 0; !_stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    using var response = await user.Http.PostAsJsonAsync("/api/tasks", body?.Invoke(i) ?? new { title = $"Fault test {i}" });
+                    _statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+                    if (response.StatusCode == HttpStatusCode.Created)
+                        Accepted.Enqueue((await response.Content.ReadFromJsonAsync<JsonObject>())!["task_id"]!.GetValue<int>());
+                    else if (response.Headers.RetryAfter?.Delta is { } delay)
+                        RetryAfter.Enqueue((int)delay.TotalSeconds);
+                }
+                catch (HttpRequestException)
+                {
+                    _statuses.AddOrUpdate(0, 1, (_, n) => n + 1);
+                }
+                await Task.Delay(pause ?? TimeSpan.FromMilliseconds(20));
+            }
+        });
+
+        public async Task UntilAcceptedAsync(int count, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (Accepted.Count < count && DateTime.UtcNow < deadline) await Task.Delay(100);
+            Assert.True(Accepted.Count >= count, $"only {Accepted.Count} writes accepted, expected {count}");
+        }
+
+        public async Task<SortedDictionary<int, int>> StopAsync(Task writing)
+        {
+            await _stop.CancelAsync();
+            await writing;
+            return new SortedDictionary<int, int>(_statuses);
+        }
+    }
+}
