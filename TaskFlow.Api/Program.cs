@@ -67,6 +67,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 // After authentication: the limit is per signed-in user.
 app.UseRateLimiter();
+app.UseValidUtf8ForMcp();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -16,6 +16,25 @@ public static class McpEndpoints
         return builder;
     }
 
+    /// <summary>
+    /// Refuses a request to <c>/mcp</c> whose body is not valid UTF-8 (a 400, as on the REST endpoints): the MCP
+    /// server would decode it silently, turning the invalid bytes into U+FFFD in what it stores.
+    /// </summary>
+    public static IApplicationBuilder UseValidUtf8ForMcp(this IApplicationBuilder app) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(Path) && HttpMethods.IsPost(http.Request.Method), mcp => mcp.Use(async (http, next) =>
+        {
+            http.Request.EnableBuffering();
+            using var body = new MemoryStream();
+            await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+            if (!System.Text.Unicode.Utf8.IsValid(body.GetBuffer().AsSpan(0, (int)body.Length)))
+            {
+                await TypedResults.Problem("The body is not valid UTF-8.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request").ExecuteAsync(http);
+                return;
+            }
+            http.Request.Body.Position = 0;
+            await next(http);
+        }));
+
     /// <summary><c>/mcp</c>, behind the same bearer tokens and per-user rate limit as the REST API.</summary>
     public static IEndpointConventionBuilder MapTaskMcp(this IEndpointRouteBuilder routes) =>
         routes.MapMcp(Path)

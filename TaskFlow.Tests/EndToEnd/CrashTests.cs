@@ -8,19 +8,35 @@ namespace TaskFlow.Tests.EndToEnd;
 [Collection(FaultAppCollection.Name)]
 public sealed class CrashTests(TaskFlowApp app)
 {
+    /// <summary>
+    /// The Workers, killed mid-batch, must audit each change once, fire each reminder once and create each next
+    /// occurrence once: the even tasks have a reminder, the odd ones repeat daily and are completed.
+    /// </summary>
     [Fact]
-    public async Task Killing_the_workers_while_tasks_are_written_loses_and_doubles_no_audit_entry()
+    public async Task Killing_the_workers_while_tasks_are_written_loses_and_doubles_no_audit_entry_reminder_or_occurrence()
     {
         var user = await app.SignUpAsync();
-        var taskIds = new List<int>();
+        var reminded = new List<int>();
+        var repeated = new List<(int TaskId, string SeriesId)>();
+        var remindAt = DateTimeOffset.UtcNow.AddSeconds(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
         var writer = Task.Run(async () =>
         {
             for (var i = 0; i < 40; i++)
             {
-                var taskId = (await user.CreateTaskAsync(new { title = $"Crash test {i}" }))["task_id"]!.GetValue<int>();
-                await user.PatchAsync($"/api/tasks/{taskId}", """{"status":"in_progress"}""");
-                lock (taskIds) taskIds.Add(taskId);
+                if (i % 2 == 0)
+                {
+                    var taskId = (await user.CreateTaskAsync(new { title = $"Crash test {i}", remind_at = remindAt }))["task_id"]!.GetValue<int>();
+                    await user.PatchAsync($"/api/tasks/{taskId}", """{"status":"in_progress"}""");
+                    lock (reminded) reminded.Add(taskId);
+                }
+                else
+                {
+                    var task = await user.CreateTaskAsync(new { title = $"Crash test {i}", due_date = "2030-01-01", recurrence = "daily" });
+                    var taskId = task["task_id"]!.GetValue<int>();
+                    Assert.Equal(HttpStatusCode.OK, (await user.Http.PostAsync($"/api/tasks/{taskId}/complete", null)).StatusCode);
+                    lock (repeated) repeated.Add((taskId, task["series_id"]!.GetValue<string>()));
+                }
                 await Task.Delay(25);
             }
         });
@@ -30,11 +46,18 @@ public sealed class CrashTests(TaskFlowApp app)
         await writer;
         await app.StartAgainAsync("workers", killed);
 
-        foreach (var taskId in taskIds)
+        foreach (var taskId in reminded.Concat(repeated.Select(r => r.TaskId)))
         {
             var history = await user.WaitForHistoryAsync(taskId, 2, TimeSpan.FromSeconds(60));
             Assert.Equal(["task.created", "task.updated"], history.Select(e => e!["event_type"]!.GetValue<string>()));
         }
+        foreach (var (_, seriesId) in repeated)
+        {
+            var occurrences = await WaitForAsync(async () => (await user.Http.GetFromJsonAsync<JsonObject>($"/api/series/{seriesId}"))!["occurrences"]!.AsArray(), o => o.Count >= 2);
+            Assert.Equal(2, occurrences.Count);
+        }
+        var notified = await WaitForAsync(async () => (await user.Http.GetFromJsonAsync<JsonArray>("/api/notifications?limit=200"))!, n => n.Count >= reminded.Count);
+        Assert.Equal(reminded.Order(), notified.Select(n => n!["task_id"]!.GetValue<int>()).Order());
     }
 
     /// <summary>
@@ -85,6 +108,20 @@ public sealed class CrashTests(TaskFlowApp app)
             var history = await user.WaitForHistoryAsync(taskId, 1, TimeSpan.FromSeconds(60));
             Assert.Equal(["task.created"], history.Select(e => e!["event_type"]!.GetValue<string>()));
         }
+    }
+
+    private static async Task<JsonArray> WaitForAsync(Func<Task<JsonArray>> read, Func<JsonArray, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            value = await read();
+        }
+        // A little longer: a doubled notification or occurrence would arrive just after the expected ones.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return await read();
     }
 
     private static int Count(List<int> list)

@@ -152,6 +152,25 @@ public sealed class McpTests(TaskFlowApp app)
         Assert.True((int)response.StatusCode < 500, $"{body}: {(int)response.StatusCode} {text}");
     }
 
+    [Fact]
+    public async Task A_tool_call_that_is_not_valid_utf8_is_a_400_and_stores_nothing()
+    {
+        var user = await app.SignUpAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new ByteArrayContent([.. System.Text.Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"add_task\",\"arguments\":{\"title\":\"bad "), 0xff, 0xfe, .. System.Text.Encoding.UTF8.GetBytes("\"}}}")]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        var response = await user.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync());
+        Assert.Empty((await user.Http.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray());
+    }
+
     private async Task<McpClient> ConnectAsync(TaskFlowUser user)
     {
         // The user's HttpClient already sends "Authorization: Bearer <token>", as a configured MCP client would.
