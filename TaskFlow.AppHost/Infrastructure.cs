@@ -57,6 +57,9 @@ public sealed class Infrastructure
         var setting = builder.Configuration[ProfileSetting];
         var (profile, reason) = setting?.Trim().ToLowerInvariant() switch
         {
+            // The local profile's programs and paths are this machine's: a deployment cannot use them.
+            _ when builder.ExecutionContext.IsPublishMode =>
+                (InfrastructureProfile.Containers, "a published application runs its infrastructure in containers (or uses the connection strings it is given)"),
             null or "" or "auto" => ChooseAutomatically(builder),
             "containers" => (InfrastructureProfile.Containers, $"{ProfileSetting}=containers is configured"),
             "local" => (InfrastructureProfile.Local, $"{ProfileSetting}=local is configured"),
@@ -69,11 +72,6 @@ public sealed class Infrastructure
 
     private static (InfrastructureProfile, string) ChooseAutomatically(IDistributedApplicationBuilder builder)
     {
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            return (InfrastructureProfile.Containers, "auto: a published application runs its infrastructure in containers");
-        }
-
         // Aspire reads the same variable to pick docker or podman.
         var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
         return ProbeContainerRuntime(runtime) is { } failure

@@ -36,6 +36,8 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
 var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
     .WithHttpEndpointNamedHttp(port: 8000)
+    // The one service users reach: published, its endpoint is outside the cluster's network too.
+    .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithKafka(kafka)
     .WithReference(tasksdb).WaitFor(tasksdb)

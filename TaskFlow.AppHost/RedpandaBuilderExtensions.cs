@@ -16,7 +16,7 @@ public static class RedpandaBuilderExtensions
     /// </summary>
     public static IResourceBuilder<RedpandaResource> AddRedpanda(this IDistributedApplicationBuilder builder, string name)
     {
-        var redpanda = new RedpandaResource(name);
+        var redpanda = new RedpandaResource(name, builder.ExecutionContext.IsPublishMode);
 
         return builder.AddResource(redpanda)
             .WithImage(RedpandaImage, RedpandaTag)

@@ -3,9 +3,11 @@ namespace TaskFlow.AppHost;
 /// <summary>
 /// Redpanda (Kafka protocol) in a container, in dev-container mode. Two listeners: <c>internal</c> (9092, advertised
 /// as <c>{name}:9092</c> for containers on Aspire's network) and <c>external</c> (19092, advertised as localhost:19092
-/// for processes on the host). The connection string is the host bootstrap list, "localhost:19092".
+/// for processes on the host). Run on this machine, the connection string is the host bootstrap list,
+/// "localhost:19092"; published, it is the internal listener, which the broker advertises under its own name, so
+/// clients in the cluster are never sent to localhost.
 /// </summary>
-public sealed class RedpandaResource(string name) : ContainerResource(name), IResourceWithConnectionString
+public sealed class RedpandaResource(string name, bool published) : ContainerResource(name), IResourceWithConnectionString
 {
     public const string ExternalEndpointName = "kafka";
     public const string InternalEndpointName = "internal";
@@ -13,12 +15,14 @@ public sealed class RedpandaResource(string name) : ContainerResource(name), IRe
     public const int InternalPort = 9092;
 
     private EndpointReference? _externalEndpoint;
+    private EndpointReference? _internalEndpoint;
 
     public EndpointReference ExternalEndpoint => _externalEndpoint ??= new(this, ExternalEndpointName);
+    public EndpointReference InternalEndpoint => _internalEndpoint ??= new(this, InternalEndpointName);
 
     /// <summary>The address containers on Aspire's network use: the resource name is their DNS alias.</summary>
     public string InternalBootstrapServers => $"{Name}:{InternalPort}";
 
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"{ExternalEndpoint.Property(EndpointProperty.HostAndPort)}");
+        ReferenceExpression.Create($"{(published ? InternalEndpoint : ExternalEndpoint).Property(EndpointProperty.HostAndPort)}");
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace TaskFlow.Messaging;
 
@@ -15,6 +16,7 @@ public static class DatabaseMigrations
     /// </summary>
     public static async Task MigrateExclusivelyAsync(this DbContext db, Action? thenUnderLock = null, CancellationToken cancellationToken = default)
     {
+        await CreateDatabaseIfMissingAsync(db.Database.GetConnectionString()!, cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -32,6 +34,38 @@ public static class DatabaseMigrations
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Creates the service's database on a server that does not have it yet (a fresh cluster's Postgres: the local
+    /// profile's AppHost creates it, a deployment nothing else does), through the server's maintenance database with
+    /// the same credentials. Replicas racing to create it are fine: the losers find it there.
+    /// </summary>
+    public static async Task CreateDatabaseIfMissingAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(target.Database)) return;
+        try
+        {
+            await using var probe = new NpgsqlConnection(connectionString);
+            await probe.OpenAsync(cancellationToken);
+            return;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+        }
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // A database name is an identifier, not a parameter: quoted as one.
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
         }
     }
 }
