@@ -14,46 +14,31 @@ public sealed class DaprAppHostTests
     [Fact]
     public async Task The_published_manifest_has_placement_and_a_sidecar_per_service()
     {
-        var output = Path.Combine(Path.GetTempPath(), "taskflow-manifest-" + Guid.NewGuid().ToString("N")[..8]);
-        try
-        {
-            using var cancellation = new CancellationTokenSource(Timeout);
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
-                ["--publisher", "manifest", "--output-path", Path.Combine(output, "aspire-manifest.json"), "--Dapr:Enabled=true"], cancellation.Token);
-            await using (var app = await builder.BuildAsync(cancellation.Token))
-            {
-                await app.RunAsync(cancellation.Token);
-            }
-            var resources = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "aspire-manifest.json")))!["resources"]!;
+        var resources = await Deploy.PublishedManifestTests.PublishAsync("--Dapr:Enabled=true");
 
-            var placement = resources["dapr-placement"]!;
-            Assert.Equal("executable.v0", placement["type"]!.GetValue<string>());
-            Assert.Equal(DaprBuilderExtensions.PlacementPort, placement["bindings"]!["grpc"]!["port"]!.GetValue<int>());
-            foreach (var service in new[] { "api", "workers" })
-            {
-                var sidecar = resources[$"{service}-dapr"]!;
-                var args = sidecar["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
-                Assert.Equal("daprd", sidecar["command"]!.GetValue<string>());
-                Assert.Equal(service, Option(args, "--app-id"));
-                Assert.Equal($"{{{service}.bindings.http.targetPort}}", Option(args, "--app-port"));
-                Assert.Equal($"{{{service}-dapr.bindings.http.targetPort}}", Option(args, "--dapr-http-port"));
-                Assert.Equal($"{{{service}-dapr.bindings.grpc.targetPort}}", Option(args, "--dapr-grpc-port"));
-                Assert.Equal("{dapr-placement.bindings.grpc.host}:{dapr-placement.bindings.grpc.port}", Option(args, "--placement-host-address"));
-                Assert.Equal("config.yaml", Option(args, "--config"));
-                Assert.Contains("components", args);
-                Assert.EndsWith("dapr", sidecar["workingDirectory"]!.GetValue<string>());
-                Assert.Equal("{kafka.connectionString}", sidecar["env"]!["TASKFLOW_KAFKA_BROKERS"]!.GetValue<string>());
-                Assert.Equal("{internal-api-key.value}", sidecar["env"]!["APP_API_TOKEN"]!.GetValue<string>());
-                Assert.Equal($"{{{service}-dapr.bindings.http.port}}", resources[service]!["env"]!["DAPR_HTTP_PORT"]!.GetValue<string>());
-                Assert.Equal($"{{{service}-dapr.bindings.grpc.port}}", resources[service]!["env"]!["DAPR_GRPC_PORT"]!.GetValue<string>());
-            }
-            Assert.Equal(3500, resources["api-dapr"]!["bindings"]!["http"]!["port"]!.GetValue<int>());
-            Assert.Null(resources["dapr"]);
-        }
-        finally
+        var placement = resources["dapr-placement"]!;
+        Assert.Equal("executable.v0", placement["type"]!.GetValue<string>());
+        Assert.Equal(DaprBuilderExtensions.PlacementPort, placement["bindings"]!["grpc"]!["port"]!.GetValue<int>());
+        foreach (var service in new[] { "api", "workers" })
         {
-            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+            var sidecar = resources[$"{service}-dapr"]!;
+            var args = sidecar["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+            Assert.Equal("daprd", sidecar["command"]!.GetValue<string>());
+            Assert.Equal(service, Option(args, "--app-id"));
+            Assert.Equal($"{{{service}.bindings.http.targetPort}}", Option(args, "--app-port"));
+            Assert.Equal($"{{{service}-dapr.bindings.http.targetPort}}", Option(args, "--dapr-http-port"));
+            Assert.Equal($"{{{service}-dapr.bindings.grpc.targetPort}}", Option(args, "--dapr-grpc-port"));
+            Assert.Equal("{dapr-placement.bindings.grpc.host}:{dapr-placement.bindings.grpc.port}", Option(args, "--placement-host-address"));
+            Assert.Equal("config.yaml", Option(args, "--config"));
+            Assert.Contains("components", args);
+            Assert.EndsWith("dapr", sidecar["workingDirectory"]!.GetValue<string>());
+            Assert.Equal("{kafka.connectionString}", sidecar["env"]!["TASKFLOW_KAFKA_BROKERS"]!.GetValue<string>());
+            Assert.Equal("{internal-api-key.value}", sidecar["env"]!["APP_API_TOKEN"]!.GetValue<string>());
+            Assert.Equal($"{{{service}-dapr.bindings.http.port}}", resources[service]!["env"]!["DAPR_HTTP_PORT"]!.GetValue<string>());
+            Assert.Equal($"{{{service}-dapr.bindings.grpc.port}}", resources[service]!["env"]!["DAPR_GRPC_PORT"]!.GetValue<string>());
         }
+        Assert.Equal(3500, resources["api-dapr"]!["bindings"]!["http"]!["port"]!.GetValue<int>());
+        Assert.Null(resources["dapr"]);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class PublishedManifestTests
         Assert.True(resources["api"]!["bindings"]!["http"]!["external"]?.GetValue<bool>(), "the api endpoint is not external");
     }
 
-    private static async Task<JsonObject> PublishAsync(string[] arguments)
+    /// <summary>The AppHost's published manifest's resources, written with <paramref name="arguments"/> to a folder deleted after.</summary>
+    public static async Task<JsonObject> PublishAsync(params string[] arguments)
     {
         var output = Path.Combine(Path.GetTempPath(), "taskflow-manifest-" + Guid.NewGuid().ToString("N")[..8]);
         try
