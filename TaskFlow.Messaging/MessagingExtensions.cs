@@ -33,7 +33,7 @@ public static class MessagingExtensions
         if (MessagingTransport.IsDapr(builder.Configuration))
         {
             // With the Dapr transport, secrets come from the sidecar's secret store like everything else Dapr offers.
-            builder.Configuration.AddDaprSecretStore(DaprSidecar.HttpAddress(builder.Configuration));
+            builder.Configuration.AddDaprSecretStore(DaprSidecar.HttpAddress(builder.Configuration), DaprSidecar.SecretStore(builder.Configuration));
             builder.Services.AddHttpClient(DaprSidecar.HttpClientName, http => http.BaseAddress = DaprSidecar.HttpAddress(builder.Configuration));
             builder.Services.AddSingleton<IEventPublisher, DaprEventPublisher>();
         }

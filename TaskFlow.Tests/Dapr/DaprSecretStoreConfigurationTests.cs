@@ -35,6 +35,18 @@ public sealed class DaprSecretStoreConfigurationTests
     }
 
     [Fact]
+    public void The_secret_store_name_is_a_setting()
+    {
+        Assert.Equal(DaprSidecar.SecretStoreName, DaprSidecar.SecretStore(new ConfigurationBuilder().Build()));
+        var onKubernetes = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [DaprSidecar.SecretStoreSetting] = "kubernetes" }).Build();
+        Assert.Equal("kubernetes", DaprSidecar.SecretStore(onKubernetes));
+
+        var exception = Assert.Throws<InvalidOperationException>(() =>
+            new ConfigurationBuilder().AddDaprSecretStore(new Uri("http://127.0.0.1:9"), DaprSidecar.SecretStore(onKubernetes), TimeSpan.FromSeconds(1)).Build());
+        Assert.Contains("kubernetes", exception.Message);
+    }
+
+    [Fact]
     public void A_sidecar_that_never_answers_stops_the_start_with_a_sentence_saying_so()
     {
         var nobody = new Uri("http://127.0.0.1:9");
