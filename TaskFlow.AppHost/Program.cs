@@ -20,7 +20,13 @@ var messagingTransport = builder.Configuration["Messaging:Transport"] ?? "kafka"
 // Placement and a daprd sidecar per service when daprd is on this machine or Dapr:Enabled=true (see dapr/README.md).
 var dapr = builder.AddDapr(infrastructure, kafka, redis, appToken: internalApiKey);
 
+// The services read their dependencies from ConnectionStrings:* and services:* only; without the connection
+// properties and endpoint variables Aspire would add too (TASKSDB_HOST, WORKERS_HTTP, ...) a deployment has fewer
+// settings to provide.
+const ReferenceEnvironmentInjectionFlags serviceReferences = ReferenceEnvironmentInjectionFlags.ConnectionString | ReferenceEnvironmentInjectionFlags.ServiceDiscovery;
+
 var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
+    .WithReferenceEnvironment(serviceReferences)
     .WithHttpEndpointNamedHttp()
     // Healthy means migrated and connected (its /health), not merely started.
     .WithHttpHealthCheck("/health")
@@ -34,6 +40,7 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithDaprSidecar(dapr);
 
 var api = builder.AddProject<Projects.TaskFlow_Api>("api")
+    .WithReferenceEnvironment(serviceReferences)
     // 8000 as in the seed. Aspire.Hosting.Testing randomizes proxied ports, so tests never collide with it.
     .WithHttpEndpointNamedHttp(port: 8000)
     // The one service users reach: published, its endpoint is outside the cluster's network too.
