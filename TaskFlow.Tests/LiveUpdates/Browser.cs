@@ -13,6 +13,11 @@ public sealed class Browser : IAsyncLifetime
     /// <summary>Where the browser tests leave screenshots of the main screens (README shows them).</summary>
     public static readonly string ScreenshotFolder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
 
+    /// <summary>Set to 1 to have the browser tests rewrite the screenshots in <see cref="ScreenshotFolder"/>.</summary>
+    public const string WriteScreenshotsSetting = "TASKFLOW_WRITE_SCREENSHOTS";
+
+    public static bool WriteScreenshots => Environment.GetEnvironmentVariable(WriteScreenshotsSetting) == "1";
+
     private IPlaywright? _playwright;
 
     public IBrowser Instance { get; private set; } = null!;

@@ -85,10 +85,17 @@ public sealed class UiSession : IAsyncDisposable
 
     public ILocator Task(string title) => Page.Locator("li.task", new() { HasText = title });
 
-    public Task ScreenshotAsync(string name)
+    /// <summary>
+    /// Takes a screenshot of the page (it must render); writes it to docs/screenshots only when asked
+    /// (<see cref="Browser.WriteScreenshotsSetting"/>=1), so a test run leaves the committed pictures alone.
+    /// </summary>
+    public async Task ScreenshotAsync(string name)
     {
+        var png = await Page.ScreenshotAsync();
+        Assert.NotEmpty(png);
+        if (!Browser.WriteScreenshots) return;
         Directory.CreateDirectory(Browser.ScreenshotFolder);
-        return Page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png") });
+        await File.WriteAllBytesAsync(Path.Combine(Browser.ScreenshotFolder, name + ".png"), png);
     }
 
     /// <summary>No console errors except those containing <paramref name="provoked"/> (what a test caused on purpose).</summary>
