@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using TaskFlow.Messaging.Kafka;
 
 namespace TaskFlow.AppHost;
 
@@ -24,7 +25,7 @@ public sealed class DevKafkaBroker : IDisposable
         config.Set("test.mock.num.brokers", brokerCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         _cluster = new AdminClientBuilder(config)
-            .SetLogHandler((_, message) => logger.Log(ToLogLevel(message.Level), "{Facility}: {Message}", message.Facility, message.Message))
+            .SetLogHandler((_, message) => LibrdkafkaLog.Write(logger, message))
             .Build();
 
         BrokerCount = brokerCount;
@@ -72,13 +73,4 @@ public sealed class DevKafkaBroker : IDisposable
         [DllImport("librdkafka")]
         public static extern int rd_kafka_mock_broker_set_up(IntPtr mockCluster, int brokerId);
     }
-
-    private static LogLevel ToLogLevel(SyslogLevel level) => level switch
-    {
-        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
-        SyslogLevel.Error => LogLevel.Error,
-        SyslogLevel.Warning => LogLevel.Warning,
-        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
-        _ => LogLevel.Debug,
-    };
 }

@@ -27,7 +27,7 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options, ILoggerFa
         };
         var logger = loggerFactory.CreateLogger("TaskFlow.Kafka.Producer");
         return new ProducerBuilder<string, byte[]>(config)
-            .SetLogHandler((_, message) => logger.Log(ToLogLevel(message.Level), "{Facility}: {Message}", message.Facility, message.Message))
+            .SetLogHandler((_, message) => LibrdkafkaLog.Write(logger, message))
             .Build();
     }
 
@@ -82,20 +82,11 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options, ILoggerFa
         config.QueuedMaxMessagesKbytes = PrefetchKbytes;
         var logger = loggerFactory.CreateLogger("TaskFlow.Kafka.Consumer");
         return new ConsumerBuilder<string, byte[]>(config)
-            .SetLogHandler((_, message) => logger.Log(ToLogLevel(message.Level), "{Facility}: {Message}", message.Facility, message.Message))
+            .SetLogHandler((_, message) => LibrdkafkaLog.Write(logger, message))
             .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer {Name}: {Reason}", name, error.Reason))
             .Build();
     }
 
     public IAdminClient CreateAdminClient() =>
         new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
-
-    private static LogLevel ToLogLevel(SyslogLevel level) => level switch
-    {
-        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
-        SyslogLevel.Error => LogLevel.Error,
-        SyslogLevel.Warning => LogLevel.Warning,
-        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
-        _ => LogLevel.Debug,
-    };
 }
