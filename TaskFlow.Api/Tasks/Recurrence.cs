@@ -95,8 +95,8 @@ public static partial class Recurrence
     /// </summary>
     public static DateTimeOffset? Occurrence(string rule, DateTime start, string timeZone, bool allDay, int index)
     {
-        if (index == 0) return Instant(Start(start, timeZone, allDay), timeZone, allDay);
         var dtStart = Start(start, timeZone, allDay);
+        if (index == 0) return Instant(dtStart, timeZone, allDay);
         var series = new CalendarEvent { DtStart = dtStart, RecurrenceRule = new RecurrencePattern(rule) };
         CalDateTime? occurrence;
         try

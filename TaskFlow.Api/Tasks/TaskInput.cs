@@ -222,8 +222,7 @@ public sealed class TaskInput
         else if (IsValid && Recurrence is { IsSet: true, Value: { } rule } && dueDate is { } firstDate)
         {
             // The series is computed from its start: the task's own due time, or the start of the series it is in.
-            var start = task?.SeriesStart
-                ?? (dueAt is { } firstAt ? TimeZoneInfo.ConvertTime(firstAt, TimeZoneInfo.FindSystemTimeZoneById(zone)).DateTime : firstDate.ToDateTime(TimeOnly.MinValue));
+            var start = task?.SeriesStart ?? TaskTime.LocalDue(dueAt, firstDate, zone)!.Value;
             if (Tasks.Recurrence.SeriesProblem(rule, start, zone, allDay: dueAt is null) is { } problem) Fail("recurrence", problem);
         }
         return IsValid;

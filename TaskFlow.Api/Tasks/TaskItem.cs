@@ -84,9 +84,7 @@ public sealed class TaskItem
     }
 
     /// <summary>The due time as the task's zone sees it (midnight for a date-only task).</summary>
-    private DateTime? LocalDue() =>
-        DueAt is { } at ? TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime
-        : DueDate?.ToDateTime(TimeOnly.MinValue);
+    private DateTime? LocalDue() => TaskTime.LocalDue(DueAt, DueDate, TimeZone);
 
     /// <summary>A fixed reminder time (or none).</summary>
     public void RemindAtTime(DateTimeOffset? remindAt)

@@ -8,8 +8,15 @@ public static class TaskTime
     public static bool IsKnownTimeZone(string id) =>
         id.Length <= TaskLimits.TimeZoneMaxLength && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
 
-    public static DateOnly LocalDate(DateTimeOffset instant, string timeZone) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
+    public static DateOnly LocalDate(DateTimeOffset instant, string timeZone) => DateOnly.FromDateTime(LocalTime(instant, timeZone));
+
+    /// <summary>The wall-clock time of <paramref name="instant"/> in the zone.</summary>
+    public static DateTime LocalTime(DateTimeOffset instant, string timeZone) =>
+        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime;
+
+    /// <summary>A task's due time as its zone sees it: due_at's wall-clock time, or midnight of due_date.</summary>
+    public static DateTime? LocalDue(DateTimeOffset? dueAt, DateOnly? dueDate, string timeZone) =>
+        dueAt is { } at ? LocalTime(at, timeZone) : dueDate?.ToDateTime(TimeOnly.MinValue);
 
     /// <summary>The first instant after <paramref name="date"/> ends in the zone: a date-only task is overdue from then.</summary>
     public static DateTimeOffset EndOfDay(DateOnly date, string timeZone)

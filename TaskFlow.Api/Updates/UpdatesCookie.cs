@@ -4,8 +4,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using TaskFlow.Api.Tasks;
 using Microsoft.Extensions.Options;
+using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.Updates;
 
