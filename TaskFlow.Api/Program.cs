@@ -19,14 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMessaging();
-var outboxInterceptor = builder.AddOutboxRelay<ApiDbContext>();
-builder.AddNpgsqlDbContext<ApiDbContext>("tasksdb",
-    // No retries inside a request: with the database gone the client gets a 503 with Retry-After at once
-    // (DependencyUnavailableHandler) instead of waiting out a retry schedule of half a minute and more.
-    configureSettings: settings => settings.DisableRetry = true,
-    configureDbContextOptions: options => options
-    .UseSnakeCaseNamingConvention()
-    .AddInterceptors(outboxInterceptor));
+builder.AddServiceDatabase<ApiDbContext>("tasksdb");
 
 builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();

@@ -68,10 +68,28 @@ public static class MessagingExtensions
     }
 
     /// <summary>
-    /// Publishes the outbox of <typeparamref name="TContext"/>. Add the returned interceptor to the context's options
-    /// so a committed write wakes the relay at once.
+    /// The service's own Postgres database (<paramref name="connectionName"/>) as <typeparamref name="TContext"/>, with
+    /// snake_case names and its outbox relayed. No retries inside a request: with the database gone the client gets a
+    /// 503 with Retry-After at once (DependencyUnavailableHandler) instead of waiting out a retry schedule of half a
+    /// minute and more; consumers wait for it on their own (TransientFailures).
     /// </summary>
-    public static OutboxSaveChangesInterceptor AddOutboxRelay<TContext>(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext, IOutboxDbContext
+    {
+        var outboxInterceptor = builder.AddOutboxRelay<TContext>();
+        builder.AddNpgsqlDbContext<TContext>(connectionName,
+            configureSettings: settings => settings.DisableRetry = true,
+            configureDbContextOptions: options => options
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(outboxInterceptor));
+        return builder;
+    }
+
+    /// <summary>
+    /// Publishes the outbox of <typeparamref name="TContext"/>. The returned interceptor goes into the context's
+    /// options so a committed write wakes the relay at once.
+    /// </summary>
+    private static OutboxSaveChangesInterceptor AddOutboxRelay<TContext>(this IHostApplicationBuilder builder)
         where TContext : DbContext, IOutboxDbContext
     {
         var signal = new OutboxSignal();

@@ -15,14 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMessaging();
-var outboxInterceptor = builder.AddOutboxRelay<WorkersDbContext>();
-builder.AddNpgsqlDbContext<WorkersDbContext>("auditdb",
-    // No retries inside a request: with the database gone the client gets a 503 with Retry-After at once
-    // (DependencyUnavailableHandler) instead of waiting out a retry schedule of half a minute and more.
-    configureSettings: settings => settings.DisableRetry = true,
-    configureDbContextOptions: options => options
-    .UseSnakeCaseNamingConvention()
-    .AddInterceptors(outboxInterceptor));
+builder.AddServiceDatabase<WorkersDbContext>("auditdb");
 builder.AddRedisClient("redis");
 builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();
