@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Aspire.Hosting.Publishing;
 
 namespace TaskFlow.AppHost;
 
@@ -23,7 +24,7 @@ public static class DaprBuilderExtensions
         IResourceBuilder<IResourceWithConnectionString> redis,
         IResourceBuilder<ParameterResource> appToken)
     {
-        var installation = DaprInstallation.Find(builder.Configuration);
+        var installation = DaprInstallation.Find(builder.Configuration, builder.ExecutionContext.IsPublishMode);
         var resourcesDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "dapr"));
 
         if (!installation.Enabled)
@@ -42,6 +43,13 @@ public static class DaprBuilderExtensions
                     Properties = [new("reason", installation.Reason) { DisplayName = "Why" }],
                 })
                 .ExcludeFromManifest();
+            return new DaprSidecars(installation, resourcesDirectory, Placement: null, kafka, redis, appToken);
+        }
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // On a cluster Dapr's control plane runs placement and injects the sidecars (deploy/, pod annotations): the
+            // manifest describes each sidecar (WithDaprSidecar) and runs no program of its own.
             return new DaprSidecars(installation, resourcesDirectory, Placement: null, kafka, redis, appToken);
         }
 
@@ -73,8 +81,16 @@ public static class DaprBuilderExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithDaprSidecar(this IResourceBuilder<ProjectResource> service, DaprSidecars dapr, int? httpPort = null)
     {
+        if (!dapr.Installation.Enabled)
+        {
+            return service;
+        }
+
         if (dapr.Placement is not { } placement)
         {
+            // Publishing: the sidecar injector gives the app's container DAPR_HTTP_PORT and DAPR_GRPC_PORT itself.
+            service.ApplicationBuilder.AddResource(new DaprSidecarDescription($"{service.Resource.Name}-dapr", service.Resource))
+                .WithManifestPublishingCallback(context => DaprSidecarDescription.WriteToManifest(context, service.Resource));
             return service;
         }
 
@@ -133,8 +149,8 @@ public static class DaprBuilderExtensions
     }
 
     /// <summary>
-    /// state.redis wants host:port and the password apart. A connection string from configuration is passed as the
-    /// host, so it must then be a plain host:port.
+    /// state.redis wants host:port and the password apart. A connection string from configuration
+    /// (StackExchange.Redis form) is split when the sidecar starts, see <see cref="RedisConnectionString"/>.
     /// </summary>
     private static (object Host, object Password) RedisAddress(IResourceWithConnectionString redis) => redis switch
     {
@@ -142,7 +158,7 @@ public static class DaprBuilderExtensions
             ReferenceExpression.Create($"{container.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}"),
             (object?)container.PasswordParameter ?? ""),
         LocalRedisResource local => (ReferenceExpression.Create($"{local.Endpoint.Property(EndpointProperty.HostAndPort)}"), ""),
-        _ => (redis.ConnectionStringExpression, ""),
+        _ => (new RedisConnectionStringPart(redis, RedisConnectionString.Host), new RedisConnectionStringPart(redis, RedisConnectionString.Password)),
     };
 }
 
@@ -154,6 +170,39 @@ public sealed record DaprSidecars(
     IResourceBuilder<IResourceWithConnectionString> Kafka,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<ParameterResource> AppToken);
+
+/// <summary>
+/// A published sidecar: a <c>dapr.v0</c> entry (the format of Aspire's Dapr integration) naming the app, its app id and
+/// port, the Configuration and the components, which deploy/ provides on a cluster.
+/// </summary>
+public sealed class DaprSidecarDescription(string name, ProjectResource app) : Resource(name), IResourceWithParent<ProjectResource>
+{
+    /// <summary>The Configuration resource's name in deploy/base/dapr.yaml.</summary>
+    public const string ConfigurationName = "taskflow";
+
+    /// <summary>The components the services use, by the names in TaskFlow.Messaging's DaprSidecar (a test compares them).</summary>
+    public static readonly string[] Components = ["pubsub-kafka", "statestore"];
+
+    public ProjectResource Parent => app;
+
+    internal static void WriteToManifest(ManifestPublishingContext context, ProjectResource app)
+    {
+        context.Writer.WriteString("type", "dapr.v0");
+        context.Writer.WriteStartObject("dapr");
+        context.Writer.WriteString("application", app.Name);
+        context.Writer.WriteString("appId", app.Name);
+        context.Writer.WriteString("appPort", app.GetEndpoint("http").Property(EndpointProperty.TargetPort).ValueExpression);
+        context.Writer.WriteString("appProtocol", "http");
+        context.Writer.WriteString("config", ConfigurationName);
+        context.Writer.WriteStartArray("components");
+        foreach (var component in Components)
+        {
+            context.Writer.WriteStringValue(component);
+        }
+        context.Writer.WriteEndArray();
+        context.Writer.WriteEndObject();
+    }
+}
 
 /// <summary>A dashboard entry that only says Dapr is off and why.</summary>
 public sealed class DaprStatusResource(string name) : Resource(name);

@@ -24,7 +24,7 @@ public sealed class DaprInstallation
 
     public string Reason { get; }
 
-    /// <summary>The daprd program: its full path when found, else the bare name (e.g. for a published manifest).</summary>
+    /// <summary>The daprd program: its full path when found, else the bare name.</summary>
     public string Daprd { get; }
 
     /// <summary>The placement program next to daprd, else the bare name.</summary>
@@ -38,14 +38,28 @@ public sealed class DaprInstallation
         return Prerequisites.FindOnPath("daprd") ?? (Prerequisites.IsExecutableFile(daprBin) ? daprBin : null);
     }
 
-    internal static DaprInstallation Find(IConfiguration configuration)
+    /// <summary>
+    /// When <paramref name="publishing"/>, this machine's programs do not matter: Dapr is on unless configured off, since
+    /// the deployments in deploy/ always ask the cluster's control plane for sidecars.
+    /// </summary>
+    internal static DaprInstallation Find(IConfiguration configuration, bool publishing)
     {
+        var setting = configuration[EnabledSetting];
+        if (publishing)
+        {
+            return setting?.Trim().ToLowerInvariant() switch
+            {
+                "false" => new(false, $"{EnabledSetting}=false is configured", "daprd", "placement"),
+                "true" or null or "" => new(true, "published for a cluster whose Dapr control plane injects the sidecars", "daprd", "placement"),
+                _ => Prerequisites.Stop<DaprInstallation>($"The {EnabledSetting} setting must be true or false, not '{setting}'."),
+            };
+        }
+
         var found = FindDaprd();
         var placement = found is null ? null : Path.Combine(Path.GetDirectoryName(found)!, "placement");
         var daprd = found ?? "daprd";
         placement = placement is not null && Prerequisites.IsExecutableFile(placement) ? placement : "placement";
 
-        var setting = configuration[EnabledSetting];
         return setting?.Trim().ToLowerInvariant() switch
         {
             "false" => new(false, $"{EnabledSetting}=false is configured", daprd, placement),

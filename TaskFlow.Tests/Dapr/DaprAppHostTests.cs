@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -12,33 +11,38 @@ public sealed class DaprAppHostTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     [Fact]
-    public async Task The_published_manifest_has_placement_and_a_sidecar_per_service()
+    public async Task Run_with_Dapr_starts_placement_and_a_daprd_per_service_that_is_told_the_app_s_port_and_its_own()
     {
-        var resources = await Deploy.PublishedManifestTests.PublishAsync("--Dapr:Enabled=true");
+        await using var builder = await CreateBuilderAsync("--Dapr:Enabled=true");
 
-        var placement = resources["dapr-placement"]!;
-        Assert.Equal("executable.v0", placement["type"]!.GetValue<string>());
-        Assert.Equal(DaprBuilderExtensions.PlacementPort, placement["bindings"]!["grpc"]!["port"]!.GetValue<int>());
+        var placement = Assert.IsType<ExecutableResource>(builder.Resources.Single(r => r.Name == "dapr-placement"), exactMatch: false);
+        Assert.Equal(DaprBuilderExtensions.PlacementPort, placement.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "grpc").Port);
         foreach (var service in new[] { "api", "workers" })
         {
-            var sidecar = resources[$"{service}-dapr"]!;
-            var args = sidecar["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
-            Assert.Equal("daprd", sidecar["command"]!.GetValue<string>());
+            var sidecar = Assert.IsType<ExecutableResource>(builder.Resources.Single(r => r.Name == $"{service}-dapr"), exactMatch: false);
+            var args = await ArgumentsAsync(sidecar);
             Assert.Equal(service, Option(args, "--app-id"));
-            Assert.Equal($"{{{service}.bindings.http.targetPort}}", Option(args, "--app-port"));
-            Assert.Equal($"{{{service}-dapr.bindings.http.targetPort}}", Option(args, "--dapr-http-port"));
-            Assert.Equal($"{{{service}-dapr.bindings.grpc.targetPort}}", Option(args, "--dapr-grpc-port"));
-            Assert.Equal("{dapr-placement.bindings.grpc.host}:{dapr-placement.bindings.grpc.port}", Option(args, "--placement-host-address"));
+            Assert.Equal(EndpointProperty.TargetPort, Assert.IsType<EndpointReferenceExpression>(Option(args, "--app-port")).Property);
             Assert.Equal("config.yaml", Option(args, "--config"));
-            Assert.Contains("components", args);
-            Assert.EndsWith("dapr", sidecar["workingDirectory"]!.GetValue<string>());
-            Assert.Equal("{kafka.connectionString}", sidecar["env"]!["TASKFLOW_KAFKA_BROKERS"]!.GetValue<string>());
-            Assert.Equal("{internal-api-key.value}", sidecar["env"]!["APP_API_TOKEN"]!.GetValue<string>());
-            Assert.Equal($"{{{service}-dapr.bindings.http.port}}", resources[service]!["env"]!["DAPR_HTTP_PORT"]!.GetValue<string>());
-            Assert.Equal($"{{{service}-dapr.bindings.grpc.port}}", resources[service]!["env"]!["DAPR_GRPC_PORT"]!.GetValue<string>());
+            Assert.EndsWith("dapr", sidecar.WorkingDirectory, StringComparison.Ordinal);
+            // The app calls the sidecar's proxied port (3500 for the Api), which forwards to the port daprd listens on.
+            var daprHttpPort = Assert.IsType<EndpointReferenceExpression>((await EnvironmentAsync(builder, builder.Resources.Single(r => r.Name == service)))["DAPR_HTTP_PORT"]);
+            Assert.Same(sidecar, daprHttpPort.Endpoint.Resource);
+            Assert.Equal(EndpointProperty.Port, daprHttpPort.Property);
+            Assert.Equal(EndpointProperty.TargetPort, Assert.IsType<EndpointReferenceExpression>(Option(args, "--dapr-http-port")).Property);
         }
-        Assert.Equal(3500, resources["api-dapr"]!["bindings"]!["http"]!["port"]!.GetValue<int>());
-        Assert.Null(resources["dapr"]);
+        Assert.Equal(3500, builder.Resources.Single(r => r.Name == "api-dapr").Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port);
+    }
+
+    [Fact]
+    public async Task A_configured_Redis_connection_string_reaches_the_sidecar_as_host_and_password()
+    {
+        await using var builder = await CreateBuilderAsync("--Dapr:Enabled=true", "--ConnectionStrings:redis=cache.internal:6380,password=s3cret,abortConnect=false");
+
+        var environment = await EnvironmentAsync(builder, builder.Resources.Single(r => r.Name == "api-dapr"));
+
+        Assert.Equal("cache.internal:6380", await ((IValueProvider)environment["TASKFLOW_REDIS_HOST"]).GetValueAsync());
+        Assert.Equal("s3cret", await ((IValueProvider)environment["TASKFLOW_REDIS_PASSWORD"]).GetValueAsync());
     }
 
     [Fact]
@@ -84,5 +88,23 @@ public sealed class DaprAppHostTests
             ["--Infrastructure=local", $"--LocalData:Path={dataPath}", .. arguments], cancellation.Token);
     }
 
-    private static string Option(List<string> args, string name) => args[args.IndexOf(name) + 1];
+    private static object Option(List<object> args, string name) => args[args.IndexOf(name) + 1];
+
+    /// <summary>The arguments a resource's callbacks give, unevaluated (endpoint references stay references).</summary>
+    private static async Task<List<object>> ArgumentsAsync(IResource resource)
+    {
+        var args = new List<object>();
+        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+            await callback.Callback(new CommandLineArgsCallbackContext(args, resource));
+        return args;
+    }
+
+    /// <summary>The environment a resource's callbacks give in run mode, unevaluated.</summary>
+    private static async Task<Dictionary<string, object>> EnvironmentAsync(IDistributedApplicationTestingBuilder builder, IResource resource)
+    {
+        var environment = new Dictionary<string, object>();
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            await callback.Callback(new EnvironmentCallbackContext(builder.ExecutionContext, resource, environment));
+        return environment;
+    }
 }

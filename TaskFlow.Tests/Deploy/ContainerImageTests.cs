@@ -35,9 +35,7 @@ public sealed class ContainerImageTests
     /// <summary>MSBuild's JSON answer (it answers JSON for more than one property or item asked for).</summary>
     private static async Task<JsonObject> MsBuildAsync(string project, params string[] arguments)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "TaskFlow.sln"))) root = root.Parent!;
-        var start = new ProcessStartInfo("dotnet", ["msbuild", Path.Combine(root.FullName, project, project + ".csproj"), "-nologo", .. arguments])
+        var start = new ProcessStartInfo("dotnet", ["msbuild", Repository.PathOf(project, project + ".csproj"), "-nologo", .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

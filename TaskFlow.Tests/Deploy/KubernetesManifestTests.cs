@@ -12,7 +12,7 @@ namespace TaskFlow.Tests.Deploy;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = Repository.Root;
 
     private static readonly Dictionary<string, Type> DaprKinds = new()
     {
@@ -59,8 +59,7 @@ public sealed class KubernetesManifestTests
         var missing = needed.Where(name => !provided.Contains(name)).ToList();
         Assert.True(missing.Count == 0, $"{service} lacks {string.Join(", ", missing)}");
 
-        var secretKeys = File.ReadAllLines(Path.Combine(Root, "deploy", "overlays", "dev", "secrets.env.example"))
-            .Where(line => line.Contains('=') && !line.StartsWith('#')).Select(line => line[..line.IndexOf('=')]).ToHashSet();
+        var secretKeys = SecretExample().Keys;
         Assert.All(container.Env.Where(e => e.ValueFrom?.SecretKeyRef is not null), e => Assert.Contains(e.ValueFrom.SecretKeyRef.Key, secretKeys));
     }
 
@@ -103,18 +102,47 @@ public sealed class KubernetesManifestTests
         Assert.Contains(Load<V2HorizontalPodAutoscaler>("base", "api.yaml"), hpa => hpa.Spec.ScaleTargetRef.Name == "api");
     }
 
-    private static IEnumerable<T> Load<T>(params string[] path) =>
+    [Fact]
+    public void The_in_cluster_overlay_serves_every_host_the_example_secret_names_and_reads_its_passwords_from_that_secret()
+    {
+        var secret = SecretExample();
+        var services = Load<V1Service>("overlays", "dev-in-cluster", "infrastructure.yaml").ToList();
+        string[] addresses =
+        [
+            secret["kafka-brokers"],
+            secret["redis-host"],
+            secret["redis"].Split(',')[0],
+            .. new[] { "tasksdb", "auditdb" }.Select(database =>
+            {
+                var parts = secret[database].Split(';').Select(part => part.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+                return $"{parts["Host"]}:{parts["Port"]}";
+            }),
+        ];
+        Assert.All(addresses, address =>
+        {
+            var (host, port) = (address.Split(':')[0], int.Parse(address.Split(':')[1]));
+            Assert.Contains(services, service => service.Metadata.Name == host && service.Spec.Ports.Any(p => p.Port == port));
+        });
+
+        var statefulSets = Load<V1StatefulSet>("overlays", "dev-in-cluster", "infrastructure.yaml").ToList();
+        Assert.Equal(services.Select(s => s.Metadata.Name).Order(), statefulSets.Select(s => s.Metadata.Name).Order());
+        Assert.All(statefulSets.SelectMany(s => s.Spec.Template.Spec.Containers).SelectMany(c => c.Env ?? []).Where(e => e.ValueFrom is not null),
+            e => Assert.Contains(e.ValueFrom.SecretKeyRef.Key, secret.Keys));
+        Assert.All(statefulSets, s => Assert.True(s.Spec.Template.Spec.SecurityContext.RunAsNonRoot));
+        Assert.Contains("../dev", KubernetesYaml.Deserialize<Kustomization>(File.ReadAllText(Path.Combine(Root, "deploy", "overlays", "dev-in-cluster", "kustomization.yaml")), strict: true).Resources!);
+    }
+
+    /// <summary>deploy/overlays/dev/secrets.env.example as key → value.</summary>
+    private static Dictionary<string, string> SecretExample() =>
+        File.ReadAllLines(Path.Combine(Root, "deploy", "overlays", "dev", "secrets.env.example"))
+            .Where(line => line.Contains('=') && !line.StartsWith('#'))
+            .ToDictionary(line => line[..line.IndexOf('=')], line => line[(line.IndexOf('=') + 1)..]);
+
+    internal static IEnumerable<T> Load<T>(params string[] path) =>
         KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine([Root, "deploy", .. path])), DaprKinds, strict: true).OfType<T>();
 
     private static IEnumerable<string> YamlFiles() =>
         new[] { "deploy", "dapr" }.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root, folder), "*.yaml", SearchOption.AllDirectories));
-
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "TaskFlow.sln"))) root = root.Parent!;
-        return root.FullName;
-    }
 
     // Kustomize's file and Dapr's kinds, as far as TaskFlow uses them: strict loading refuses any other field.
     public sealed class Kustomization

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using TaskFlow.Messaging.Dapr;
 
 namespace TaskFlow.Tests.Deploy;
 
@@ -13,6 +14,8 @@ public sealed class PublishedManifestTests
     [Theory]
     [InlineData]
     [InlineData("--Infrastructure=local")]
+    [InlineData("--Dapr:Enabled=true", "--Messaging:Transport=dapr")]
+    [InlineData("--Dapr:Enabled=false")]
     public async Task The_manifest_holds_nothing_of_this_machine_and_no_literal_secret(params string[] arguments)
     {
         var resources = await PublishAsync(arguments);
@@ -42,6 +45,29 @@ public sealed class PublishedManifestTests
         Assert.Equal(common.Append("ConnectionStrings__tasksdb").Append("services__workers__http__0").Order(StringComparer.Ordinal), EnvironmentNames(resources["api"]!).Order(StringComparer.Ordinal), StringComparer.Ordinal);
         Assert.Equal(common.Append("ConnectionStrings__auditdb").Append("services__api__http__0").Order(StringComparer.Ordinal), EnvironmentNames(resources["workers"]!).Order(StringComparer.Ordinal), StringComparer.Ordinal);
         Assert.True(resources["api"]!["bindings"]!["http"]!["external"]?.GetValue<bool>(), "the api endpoint is not external");
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--Dapr:Enabled=true")]
+    public async Task Each_service_s_sidecar_is_described_for_the_cluster_s_dapr_control_plane(params string[] arguments)
+    {
+        var resources = await PublishAsync(arguments);
+
+        Assert.DoesNotContain(resources, r => r.Key.Contains("placement", StringComparison.Ordinal));
+        var configuration = KubernetesManifestTests.Load<KubernetesManifestTests.DaprConfiguration>("base", "dapr.yaml").Single().Metadata.Name;
+        foreach (var service in new[] { "api", "workers" })
+        {
+            var sidecar = resources[$"{service}-dapr"]!;
+            Assert.Equal("dapr.v0", sidecar["type"]!.GetValue<string>());
+            var dapr = sidecar["dapr"]!;
+            Assert.Equal(service, dapr["appId"]!.GetValue<string>());
+            Assert.Equal($"{{{service}.bindings.http.targetPort}}", dapr["appPort"]!.GetValue<string>());
+            Assert.Equal(configuration, dapr["config"]!.GetValue<string>());
+            Assert.Equal(new[] { DaprSidecar.PubSubName, DaprSidecar.StateStoreName }, dapr["components"]!.AsArray().Select(c => c!.GetValue<string>()));
+            // The sidecar injector tells the app where its sidecar listens; a manifest value would be another port.
+            Assert.DoesNotContain(EnvironmentNames(resources[service]!), name => name.StartsWith("DAPR_", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The AppHost's published manifest's resources, written with <paramref name="arguments"/> to a folder deleted after.</summary>

@@ -11,7 +11,7 @@ public sealed class Browser : IAsyncLifetime
     public const string ExecutablePath = "/usr/bin/chromium";
 
     /// <summary>Where the browser tests leave screenshots of the main screens (README shows them).</summary>
-    public static readonly string ScreenshotFolder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+    public static readonly string ScreenshotFolder = Repository.PathOf("docs", "screenshots");
 
     /// <summary>Set to 1 to have the browser tests rewrite the screenshots in <see cref="ScreenshotFolder"/>.</summary>
     public const string WriteScreenshotsSetting = "TASKFLOW_WRITE_SCREENSHOTS";
@@ -41,12 +41,5 @@ public sealed class Browser : IAsyncLifetime
     {
         if (Instance is not null) await Instance.DisposeAsync();
         _playwright?.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TaskFlow.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("TaskFlow.sln not found above " + AppContext.BaseDirectory);
     }
 }
