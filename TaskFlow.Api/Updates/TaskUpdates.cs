@@ -6,19 +6,6 @@ using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Api.Updates;
 
-/// <summary>
-/// The Api's event types on <c>task-updates</c> (key = user_id): what a client needs to redraw, not an audit record.
-/// Other services publish there too (e.g. <c>notification.created</c>); clients get every envelope for their user.
-/// </summary>
-public static class TaskUpdateTypes
-{
-    /// <summary>A task was created or changed; <c>data.task</c> is the task as it now is.</summary>
-    public const string Changed = "task.changed";
-
-    /// <summary>A task was deleted; <c>data</c> has only its id.</summary>
-    public const string Removed = "task.removed";
-}
-
 public enum TaskChangeKind { Created, Updated, Deleted }
 
 /// <summary><c>change</c> says what happened; <c>task</c> is null for a deletion.</summary>

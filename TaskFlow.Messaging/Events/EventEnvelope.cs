@@ -38,6 +38,8 @@ public static class EventEnvelope
             throw new JsonException("The event has no event_id.");
         if (string.IsNullOrWhiteSpace(envelope.EventType))
             throw new JsonException("The event has no event_type.");
+        if (!EventCatalog.IsReadable(envelope.EventType, envelope.Version))
+            throw new UnsupportedEventVersionException(envelope);
         return envelope;
     }
 
@@ -49,3 +51,11 @@ public static class EventEnvelope
         envelope.Data.Deserialize<TData>(EventJson.Options)
         ?? throw new JsonException($"The data of {envelope.EventType} {envelope.EventId} is null.");
 }
+
+/// <summary>
+/// An event of a version this service has no reader for (a newer producer, most likely): it is parked on the
+/// dead-letter topic with this reason rather than read as the version it is not.
+/// </summary>
+public sealed class UnsupportedEventVersionException(EventEnvelope<JsonElement> envelope) : JsonException(
+    $"{envelope.EventType} {envelope.EventId} has version '{envelope.Version}', which this service does not read " +
+    $"(it reads {string.Join(", ", EventCatalog.VersionsOf(envelope.EventType))}); deploy a reader of that version first.");

@@ -1,0 +1,51 @@
+using System.Collections.Frozen;
+
+namespace TaskFlow.Messaging.Events;
+
+/// <summary>
+/// One event type at one version: the topic it travels on, who sends and who receives it. Its JSON Schema is
+/// <c>schemas/events/{Type}/{Version}.json</c> (generated from the data record and checked by the tests).
+/// </summary>
+public sealed record EventDefinition(string Type, string Version, string Topic, string Summary, IReadOnlyList<string> Senders, IReadOnlyList<string> Receivers)
+{
+    /// <summary>The schema's <c>$id</c>: names the event and its version, so two versions never share one.</summary>
+    public string SchemaId => $"urn:taskflow:event:{Type}:{Version}";
+
+    /// <summary>Where the schema is committed, relative to the repository root, and its embedded resource name.</summary>
+    public string SchemaPath => $"schemas/events/{Type}/{Version}.json";
+}
+
+/// <summary>
+/// Every event TaskFlow puts on a topic: the contract between services, beside the topic catalog (<see cref="Topics"/>).
+/// A change that would break a reader (a field removed, renamed or retyped, a new required field) is a new
+/// <see cref="EventDefinition.Version"/> of the event, listed here beside the old one while old events are retained.
+/// </summary>
+public static class EventCatalog
+{
+    public const string Api = "api";
+    public const string Workers = "workers";
+
+    public static readonly IReadOnlyList<EventDefinition> Events =
+    [
+        new(TaskEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskEvents, "A task was created.", [Api], [Workers]),
+        new(TaskEventTypes.Updated, EventEnvelope.CurrentVersion, Topics.TaskEvents, "Fields of a task changed; `changes` holds each one's old and new value.", [Api], [Workers]),
+        new(TaskEventTypes.Deleted, EventEnvelope.CurrentVersion, Topics.TaskEvents, "A task was deleted.", [Api], [Workers]),
+        new(ReminderEventTypes.Due, EventEnvelope.CurrentVersion, Topics.Reminders, "A task's reminder time has come.", [Workers], [Workers]),
+        new(TaskUpdateTypes.Changed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, "A task as it now is, for clients to redraw.", [Api], [Api]),
+        new(TaskUpdateTypes.Removed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, "A task was removed, for clients to redraw.", [Api], [Api]),
+        new(NotificationEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskUpdates, "A notification was stored for a user.", [Workers], [Api]),
+    ];
+
+    public static IEnumerable<EventDefinition> On(string topic) => Events.Where(e => e.Topic == topic);
+
+    // Read for every consumed message: looked up, not searched. (Declared after Events, which it is built from.)
+    private static readonly FrozenDictionary<string, string[]> VersionsByType =
+        Events.GroupBy(e => e.Type).ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Version).ToArray());
+
+    private static readonly string[] CurrentVersionOnly = [EventEnvelope.CurrentVersion];
+
+    /// <summary>The versions of <paramref name="eventType"/> this code reads; the current one for a type not listed.</summary>
+    public static IReadOnlyList<string> VersionsOf(string eventType) => VersionsByType.GetValueOrDefault(eventType, CurrentVersionOnly);
+
+    public static bool IsReadable(string eventType, string? version) => version is not null && VersionsOf(eventType).Contains(version);
+}
