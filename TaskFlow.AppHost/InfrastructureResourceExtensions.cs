@@ -26,6 +26,28 @@ public static class InfrastructureResourceExtensions
     }
 
     /// <summary>
+    /// A Confluent-compatible schema registry (connection string <c>http://host:port</c>): ConnectionStrings:{name},
+    /// else the registry built into the containers profile's Redpanda; null with the dev broker, which has none (the
+    /// services then do not register their event schemas).
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString>? AddSchemaRegistry(this IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure,
+        IResourceBuilder<IResourceWithConnectionString> kafka)
+    {
+        if (TryUseConfiguredConnectionString(builder, name, infrastructure) is { } configured)
+        {
+            return configured;
+        }
+
+        if (kafka.Resource is RedpandaResource redpanda)
+        {
+            return AsConnectionString(builder, builder.CreateResourceBuilder(redpanda).AddSchemaRegistry(name));
+        }
+
+        infrastructure.Note($"{name}: none (the dev broker has no schema registry; ConnectionStrings:{name} names one), so the services do not register their event schemas");
+        return null;
+    }
+
+    /// <summary>
     /// References the Kafka broker from a service and waits for it. Against the dev broker the service is told so
     /// (<c>Kafka:IsDevBroker</c>): it cannot create topics, so the service skips provisioning them.
     /// </summary>

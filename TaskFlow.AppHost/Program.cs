@@ -8,6 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = builder.ChooseInfrastructure();
 
 var kafka = builder.AddKafkaBroker("kafka", infrastructure);
+var schemaRegistry = builder.AddSchemaRegistry("schema-registry", infrastructure, kafka);
 var redis = builder.AddRedisStore("redis", infrastructure);
 var postgres = builder.AddPostgresServer("postgres", infrastructure);
 var tasksdb = postgres.AddDatabase("tasksdb");
@@ -59,6 +60,14 @@ var api = builder.AddProject<Projects.TaskFlow_Api>("api")
 // and the outbox relay's advisory lock keeps them from publishing twice.
 if (int.TryParse(builder.Configuration["Api:Replicas"], out var replicas) && replicas > 1)
     api.WithReplicas(replicas);
+
+// Both services register the event schemas of every topic at start (identical, so the second is a no-op). Set by
+// hand: WithReference would add a second variable, ConnectionStrings__schema_registry, for the name's dash.
+if (schemaRegistry is not null)
+{
+    foreach (var service in new[] { api, workers })
+        service.WithEnvironment("ConnectionStrings__schema-registry", schemaRegistry).WithReferenceRelationship(schemaRegistry);
+}
 
 // The RecurringTaskService creates next occurrences through the Api's internal endpoint.
 workers.WithReference(api.GetEndpoint("http"));

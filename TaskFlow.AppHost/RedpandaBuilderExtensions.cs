@@ -23,13 +23,28 @@ public static class RedpandaBuilderExtensions
             .WithImageRegistry(Registry)
             .WithEndpoint(port: RedpandaResource.ExternalPort, targetPort: RedpandaResource.ExternalPort, name: RedpandaResource.ExternalEndpointName, isProxied: false)
             .WithEndpoint(targetPort: RedpandaResource.InternalPort, name: RedpandaResource.InternalEndpointName)
+            .WithHttpEndpoint(port: RedpandaResource.SchemaRegistryPort, targetPort: RedpandaResource.SchemaRegistryTargetPort, name: RedpandaResource.SchemaRegistryEndpointName)
             .WithArgs(
                 "redpanda", "start",
                 "--mode", "dev-container",
                 "--smp", "1",
                 "--kafka-addr", $"internal://0.0.0.0:{RedpandaResource.InternalPort},external://0.0.0.0:{RedpandaResource.ExternalPort}",
-                "--advertise-kafka-addr", $"internal://{redpanda.InternalBootstrapServers},external://localhost:{RedpandaResource.ExternalPort}")
+                "--advertise-kafka-addr", $"internal://{redpanda.InternalBootstrapServers},external://localhost:{RedpandaResource.ExternalPort}",
+                "--schema-registry-addr", $"0.0.0.0:{RedpandaResource.SchemaRegistryTargetPort}")
             .WithHealthCheck($"{name}_kafka_metadata", new KafkaMetadataHealthCheck(redpanda));
+    }
+
+    /// <summary>Redpanda's schema registry as a connection-string resource (<c>http://host:port</c>), published as a value.</summary>
+    public static IResourceBuilder<RedpandaSchemaRegistryResource> AddSchemaRegistry(this IResourceBuilder<RedpandaResource> builder, string name)
+    {
+        var registry = new RedpandaSchemaRegistryResource(name, builder.Resource);
+        return builder.ApplicationBuilder.AddResource(registry)
+            .WithParentRelationship(builder)
+            .WithManifestPublishingCallback(context =>
+            {
+                context.Writer.WriteString("type", "value.v0");
+                context.WriteConnectionString(registry);
+            });
     }
 
     /// <summary>Keeps topics and messages in a named volume, so they survive restarts.</summary>

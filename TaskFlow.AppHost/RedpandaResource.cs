@@ -14,15 +14,30 @@ public sealed class RedpandaResource(string name, bool published) : ContainerRes
     public const int ExternalPort = 19092;
     public const int InternalPort = 9092;
 
+    /// <summary>Redpanda's built-in (Confluent-compatible) schema registry: 8081 in the container, 18081 on the host as in the seed.</summary>
+    public const string SchemaRegistryEndpointName = "schema-registry";
+    public const int SchemaRegistryPort = 18081;
+    public const int SchemaRegistryTargetPort = 8081;
+
     private EndpointReference? _externalEndpoint;
     private EndpointReference? _internalEndpoint;
 
     public EndpointReference ExternalEndpoint => _externalEndpoint ??= new(this, ExternalEndpointName);
     public EndpointReference InternalEndpoint => _internalEndpoint ??= new(this, InternalEndpointName);
+    public EndpointReference SchemaRegistryEndpoint => new(this, SchemaRegistryEndpointName);
 
     /// <summary>The address containers on Aspire's network use: the resource name is their DNS alias.</summary>
     public string InternalBootstrapServers => $"{Name}:{InternalPort}";
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{(published ? InternalEndpoint : ExternalEndpoint).Property(EndpointProperty.HostAndPort)}");
+}
+
+/// <summary>The schema registry inside a <see cref="RedpandaResource"/>, as the connection string the services read.</summary>
+public sealed class RedpandaSchemaRegistryResource(string name, RedpandaResource redpanda) : Resource(name), IResourceWithConnectionString, IResourceWithParent<RedpandaResource>
+{
+    public RedpandaResource Parent => redpanda;
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{redpanda.SchemaRegistryEndpoint.Property(EndpointProperty.Url)}");
 }

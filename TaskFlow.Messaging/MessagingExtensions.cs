@@ -7,6 +7,7 @@ using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Kafka;
 using TaskFlow.Messaging.Outbox;
+using TaskFlow.Messaging.Schemas;
 
 namespace TaskFlow.Messaging;
 
@@ -41,6 +42,9 @@ public static class MessagingExtensions
         {
             builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
         }
+        // Before anything else of messaging starts: a registry that refuses the event schemas stops the service.
+        builder.Services.AddHttpClient(SchemaRegistration.ConnectionName);
+        builder.Services.AddHostedService<SchemaRegistration>();
         builder.Services.AddHostedService<TopicProvisioner>();
         // One check, one admin client, for the life of the service: AddCheck<T> alone builds a new instance per run
         // and never disposes it, leaking a librdkafka client (and its threads) every time /health is asked.

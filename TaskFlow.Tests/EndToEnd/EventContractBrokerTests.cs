@@ -32,10 +32,12 @@ public sealed class EventContractBrokerTests(TaskFlowApp app)
 
         var seen = new Dictionary<string, List<BrokerMessage>>
         {
-            [Messaging.Topics.TaskEvents] = app.ReadTopic(Messaging.Topics.TaskEvents, _ => true, found => found.Any(m => IsFor(m, "task.deleted", deletedId)), Wait),
+            [Messaging.Topics.TaskEvents] = app.ReadTopic(Messaging.Topics.TaskEvents, _ => true,
+                found => found.Any(m => IsFor(m, "task.updated", taskId)) && found.Any(m => IsFor(m, "task.deleted", deletedId)), Wait),
             [Messaging.Topics.Reminders] = app.ReadTopic(Messaging.Topics.Reminders, _ => true, found => found.Any(m => IsFor(m, "reminder.due", taskId)), Wait),
             [Messaging.Topics.TaskUpdates] = app.ReadTopic(Messaging.Topics.TaskUpdates, _ => true,
-                found => found.Any(m => IsFor(m, "task.removed", deletedId)) && found.Any(m => IsFor(m, "notification.created", taskId)), Wait),
+                found => found.Any(m => IsFor(m, "task.changed", taskId)) && found.Any(m => IsFor(m, "task.removed", deletedId))
+                    && found.Any(m => IsFor(m, "notification.created", taskId)), Wait),
         };
 
         var all = seen.Values.SelectMany(m => m).ToList();
@@ -52,6 +54,18 @@ public sealed class EventContractBrokerTests(TaskFlowApp app)
                 Assert.True(result.IsValid, $"{key} at {topic}/{message.Partition}@{message.Offset} does not match its schema: " +
                     string.Join("; ", result.Details.Where(d => d.HasErrors).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))) + $"\n{message.Json}");
             }
+        }
+    }
+
+    [Fact]
+    public void Both_services_registered_every_topic_s_schema_in_the_registry_at_start()
+    {
+        foreach (var topic in Messaging.Topics.Catalog)
+        {
+            var subject = $"{topic.Name}-value";
+            Assert.Single(app.SchemaRegistry.Subjects[subject]);
+            // api and workers (and any replicas or restarts of them since) each registered it.
+            Assert.True(app.SchemaRegistry.Registrations.Count(s => s == subject) >= 2, $"{subject} was registered fewer than twice");
         }
     }
 

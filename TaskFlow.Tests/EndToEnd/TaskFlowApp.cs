@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
+using TaskFlow.Tests.Events.Contracts;
+
 namespace TaskFlow.Tests.EndToEnd;
 
 /// <summary>
@@ -37,15 +39,20 @@ public sealed class TaskFlowApp : IAsyncLifetime
     public DistributedApplication App { get; private set; } = null!;
     public string KafkaBootstrap { get; private set; } = "";
 
+    /// <summary>Where the services register their event schemas (no registry runs here: an in-test stand-in).</summary>
+    public SchemaRegistryStandIn SchemaRegistry { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         using var cancellation = new CancellationTokenSource(StartTimeout);
+        SchemaRegistry = await SchemaRegistryStandIn.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
             // The scripted chat model (a test double in the Api) lets tests drive /api/chat deterministically.
             // Webhook tests' receivers listen on 127.0.0.2, the one private address webhooks may reach here: that the rest of
             // loopback (and every other private range) stays out of reach is tested too.
             ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", "--Chat:Provider=scripted",
-                $"--Notifications:Webhooks:AllowedPrivateNetworks={WebhookReceiverAddress}/32", .. _extraArguments],
+                $"--Notifications:Webhooks:AllowedPrivateNetworks={WebhookReceiverAddress}/32",
+                $"--ConnectionStrings:schema-registry={SchemaRegistry.Address}", .. _extraArguments],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
         // The clients CreateHttpClient makes share pooled handlers: with cookies on, one test's Set-Cookie (the
@@ -321,6 +328,7 @@ public sealed class TaskFlowApp : IAsyncLifetime
             await App.StopAsync(cancellation.Token);
             await App.DisposeAsync();
         }
+        if (SchemaRegistry is not null) await SchemaRegistry.DisposeAsync();
         try { Directory.Delete(_dataPath, recursive: true); }
         catch (IOException) { /* a process may still hold a file; the folder is in temp */ }
         catch (UnauthorizedAccessException) { }

@@ -34,7 +34,12 @@ public static class SchemaCompatibility
             foreach (var branch in oldBranches.OfType<JsonObject>())
             {
                 var id = branch["$id"]?.GetValue<string>() ?? "";
-                if (byId.TryGetValue(id, out var match)) Compare(branch, match, $"{path}/{id}", changes);
+                if (byId.TryGetValue(id, out var match))
+                {
+                    var inBranch = new List<string>();
+                    Compare(branch, match, path, inBranch);
+                    changes.AddRange(inBranch.Select(change => $"{change} in {id}"));
+                }
                 else changes.Add($"removes {id}");
             }
             return;
