@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using TaskFlow.Api;
 using TaskFlow.Api.Accounts;
+using TaskFlow.Api.AsyncApi;
 using TaskFlow.Api.Chat;
 using TaskFlow.Api.Data;
 using TaskFlow.Api.Mcp;
@@ -63,6 +64,7 @@ app.UseRateLimiter();
 app.UseValidUtf8ForMcp();
 
 app.MapOpenApi();
+app.MapAsyncApi();
 app.MapScalarApiReference();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
