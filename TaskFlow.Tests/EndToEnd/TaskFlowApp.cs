@@ -8,8 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
-using TaskFlow.Tests.Events.Contracts;
-
 namespace TaskFlow.Tests.EndToEnd;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace TaskFlow.Tests.Events.Contracts;
+namespace TaskFlow.UnitTests.Events.Contracts;
 
 /// <summary>
 /// What a new schema of one event version breaks for the readers of the old one (BACKWARD_TRANSITIVE with a closed

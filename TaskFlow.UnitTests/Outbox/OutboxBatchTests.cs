@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Outbox;
 
-namespace TaskFlow.Tests.Outbox;
+namespace TaskFlow.UnitTests.Outbox;
 
 /// <summary>Which rows of a relayed batch are marked published when a publish in the middle of it failed.</summary>
 public sealed class OutboxBatchTests

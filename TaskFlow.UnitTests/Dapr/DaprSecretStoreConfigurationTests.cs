@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Messaging.Dapr;
 
-namespace TaskFlow.Tests.Dapr;
+namespace TaskFlow.UnitTests.Dapr;
 
 /// <summary>With the Dapr transport, secrets are configuration read from the sidecar's secret store (contract: daprd's HTTP API).</summary>
 public sealed class DaprSecretStoreConfigurationTests

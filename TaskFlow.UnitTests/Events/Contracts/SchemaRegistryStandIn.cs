@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace TaskFlow.Tests.Events.Contracts;
+namespace TaskFlow.UnitTests.Events.Contracts;
 
 /// <summary>
 /// An in-test HTTP stand-in for a Confluent-compatible schema registry (no registry runs on this machine): the part

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using TaskFlow.Api.Updates;
 using TaskFlow.Messaging.Events;
 
-namespace TaskFlow.Tests.Events.Contracts;
+namespace TaskFlow.UnitTests.Events.Contracts;
 
 /// <summary>
 /// The JSON Schema (draft 2020-12) of each event in <see cref="EventCatalog"/>, generated from the record the services

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TaskFlow.Messaging.Events;
 
-namespace TaskFlow.Tests.Events.Contracts;
+namespace TaskFlow.UnitTests.Events.Contracts;
 
 /// <summary>
 /// schemas/events/ is the committed contract: each catalog event's schema there must be the one its record generates.

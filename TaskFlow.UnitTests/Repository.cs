@@ -1,4 +1,4 @@
-namespace TaskFlow.Tests;
+namespace TaskFlow.UnitTests;
 
 /// <summary>The clone the tests run from: files the tests read or keep current (schemas, deploy/, screenshots).</summary>
 public static class Repository

@@ -1,6 +1,6 @@
 using TaskFlow.Messaging;
 
-namespace TaskFlow.Tests.Events;
+namespace TaskFlow.UnitTests.Events;
 
 public sealed class RetryDelayTests
 {

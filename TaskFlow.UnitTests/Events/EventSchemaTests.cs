@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using TaskFlow.Messaging.Events;
 
-namespace TaskFlow.Tests.Events;
+namespace TaskFlow.UnitTests.Events;
 
 /// <summary>Each event serializes to exactly the seed's shape (SEED.md "Event Schemas"), plus the additive event_id.</summary>
 public sealed class EventSchemaTests

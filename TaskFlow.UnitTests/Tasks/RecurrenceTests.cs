@@ -1,6 +1,6 @@
 using TaskFlow.Api.Tasks;
 
-namespace TaskFlow.Tests.Tasks;
+namespace TaskFlow.UnitTests.Tasks;
 
 /// <summary>Next occurrences as a calendar user expects them (RFC 5545 semantics, computed by Ical.Net).</summary>
 public sealed class RecurrenceTests

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using TaskFlow.Api.Updates;
 using TaskFlow.Messaging.Kafka;
 
-namespace TaskFlow.Tests.LiveUpdates;
+namespace TaskFlow.UnitTests.LiveUpdates;
 
 /// <summary>
 /// An Api instance whose feed has not begun reading task-updates (the broker does not answer): a new stream waits a

@@ -7,7 +7,7 @@ using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Schemas;
 
-namespace TaskFlow.Tests.Events.Contracts;
+namespace TaskFlow.UnitTests.Events.Contracts;
 
 /// <summary>
 /// <see cref="SchemaRegistration"/> against <see cref="SchemaRegistryStandIn"/> (an in-test HTTP stand-in speaking a
