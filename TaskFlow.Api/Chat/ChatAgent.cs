@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using TaskFlow.Api.Mcp;
+using TaskFlow.Api.AgentTools;
 using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.Chat;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using TaskFlow.Api.Mcp;
+using TaskFlow.Api.AgentTools;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Events;
 

@@ -1,3 +1,5 @@
+using TaskFlow.Api.AgentTools;
+
 namespace TaskFlow.Api.Mcp;
 
 public static class McpEndpoints

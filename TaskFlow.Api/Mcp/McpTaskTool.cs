@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using TaskFlow.Api.AgentTools;
 using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.Mcp;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace TaskFlow.Api.Tasks;
 
-/// <summary>Recurring series: what users see of them, and the internal call that continues one.</summary>
+/// <summary>Recurring series: what users see of them (InternalTaskEndpoints continues one).</summary>
 public static class SeriesEndpoints
 {
     public static RouteGroupBuilder MapSeriesEndpoints(this IEndpointRouteBuilder routes)
@@ -20,30 +20,6 @@ public static class SeriesEndpoints
                 Guid seriesId, ClaimsPrincipal user, TaskService tasks, CancellationToken ct) =>
             await tasks.StopSeriesAsync(user.UserId(), seriesId, ct) ? TypedResults.NoContent() : SeriesNotFound(seriesId))
             .WithName("StopSeries").WithSummary("Stop a series from repeating (its tasks stay)");
-        return group;
-    }
-
-    /// <summary>
-    /// Called by the Workers' RecurringTaskService (internal key) when an occurrence is completed; the acting user
-    /// travels as data. Answers 201 with the next task, 200 when nothing follows (no longer recurring, series ended),
-    /// 404 when the task is gone.
-    /// </summary>
-    public static RouteGroupBuilder MapInternalTaskEndpoints(this IEndpointRouteBuilder routes)
-    {
-        var group = routes.MapGroup("/internal/tasks").WithTags("Internal").RequireInternalApiKey().ExcludeFromDescription();
-        group.MapPost("/{taskId:int}/next-occurrence", async Task<Results<Created<TaskResponse>, Ok, NotFound, BadRequest<string>>> (
-            int taskId, [FromQuery(Name = "user_id")] string? userId, [FromHeader(Name = TaskEndpoints.IdempotencyKeyHeader)] string? idempotencyKey,
-            TaskService tasks, CancellationToken ct) =>
-        {
-            if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(idempotencyKey)) return TypedResults.BadRequest("user_id and an Idempotency-Key are required.");
-            var result = await tasks.CreateNextOccurrenceAsync(userId, taskId, idempotencyKey, ct);
-            return result.Outcome switch
-            {
-                TaskOutcome.Created or TaskOutcome.Replayed when result.Task is { } next => TypedResults.Created($"/api/tasks/{next.Id}", next.ToResponse()),
-                TaskOutcome.NotFound => TypedResults.NotFound(),
-                _ => TypedResults.Ok(),
-            };
-        });
         return group;
     }
 

@@ -179,8 +179,4 @@ public static class TaskEndpoints
             Detail = $"You have no task {taskId}.",
             Status = StatusCodes.Status404NotFound,
         });
-
-    public static string UserId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimTypes.NameIdentifier)
-        ?? throw new InvalidOperationException("An authenticated request carries no user id.");
 }

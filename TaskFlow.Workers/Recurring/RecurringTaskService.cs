@@ -8,15 +8,6 @@ using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Recurring;
 
-/// <summary>What the service knows of a task that belongs to a series (kept from task-events).</summary>
-public sealed class RecurringTask
-{
-    public required int TaskId { get; init; }
-    public required string UserId { get; init; }
-    public required Guid SeriesId { get; set; }
-    public required int Occurrence { get; set; }
-    public bool Repeats { get; set; }
-}
 
 /// <summary>
 /// When an occurrence of a recurring task is completed, asks the Api to create the next one. The Idempotency-Key is
@@ -95,19 +86,5 @@ public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api
         task.Repeats = repeats;
         await db.SaveChangesAsync(cancellationToken);
         return task;
-    }
-}
-
-/// <summary>The Api's internal task endpoints, through service discovery, with the internal key.</summary>
-public sealed class ApiTasksClient(HttpClient http)
-{
-    public async Task CreateNextOccurrenceAsync(RecurringTask task, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post,
-            $"/internal/tasks/{task.TaskId}/next-occurrence?user_id={Uri.EscapeDataString(task.UserId)}");
-        request.Headers.Add("Idempotency-Key", $"series-{task.SeriesId:N}-occurrence-{(task.Occurrence + 1).ToString(CultureInfo.InvariantCulture)}");
-        using var response = await http.SendAsync(request, cancellationToken);
-        // 404: the task was deleted meanwhile; nothing to continue.
-        if (response.StatusCode != HttpStatusCode.NotFound) response.EnsureSuccessStatusCode();
     }
 }

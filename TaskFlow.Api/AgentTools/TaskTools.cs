@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Events;
 
-namespace TaskFlow.Api.Mcp;
+namespace TaskFlow.Api.AgentTools;
 
 /// <summary>
 /// The task tools for AI agents. Arguments carry REST's field names; every tool goes through <see cref="TaskService"/>
