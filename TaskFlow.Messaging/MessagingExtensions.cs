@@ -8,6 +8,7 @@ using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Kafka;
 using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Schemas;
+using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Messaging;
 

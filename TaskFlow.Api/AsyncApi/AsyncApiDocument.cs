@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;
-using TaskFlow.Messaging.Kafka;
 using TaskFlow.Messaging.Schemas;
+using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Api.AsyncApi;
 
@@ -141,11 +141,11 @@ public static class AsyncApiDocument
         ["description"] = "Kafka record headers on every event: the Kafka transport writes them, the Dapr transport has its sidecar write them (publish metadata) and carries the trace in the CloudEvent.",
         ["properties"] = new JsonObject
         {
-            [KafkaEventPublisher.EventIdHeader] = new JsonObject { ["type"] = "string", ["format"] = "uuid", ["description"] = "The envelope's event_id: consumers skip an id they have handled." },
-            [KafkaEventPublisher.EventTypeHeader] = new JsonObject { ["type"] = "string", ["description"] = "The envelope's event_type, readable without parsing the value." },
-            [TraceHeaders.TraceParent] = new JsonObject { ["type"] = "string", ["pattern"] = "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", ["description"] = "W3C trace context of the change that caused the event." },
+            [EventHeaders.EventId] = new JsonObject { ["type"] = "string", ["format"] = "uuid", ["description"] = "The envelope's event_id: consumers skip an id they have handled." },
+            [EventHeaders.EventType] = new JsonObject { ["type"] = "string", ["description"] = "The envelope's event_type, readable without parsing the value." },
+            [EventHeaders.TraceParent] = new JsonObject { ["type"] = "string", ["pattern"] = "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", ["description"] = "W3C trace context of the change that caused the event." },
         },
-        ["required"] = new JsonArray(KafkaEventPublisher.EventIdHeader, KafkaEventPublisher.EventTypeHeader),
+        ["required"] = new JsonArray(EventHeaders.EventId, EventHeaders.EventType),
     };
 
     private static JsonObject Ref(string pointer) => new() { ["$ref"] = pointer };

@@ -6,6 +6,7 @@ using Npgsql;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Kafka;
 using static TaskFlow.Benchmarks.Writes.WritesBenchmark;
+using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Benchmarks.Writes;
 
@@ -99,8 +100,8 @@ public static class AuditConsumerBenchmark
                 Value = SampleTaskEvents.Serialize(envelope),
                 Headers = new Headers
                 {
-                    { KafkaEventPublisher.EventIdHeader, Encoding.ASCII.GetBytes(envelope.EventId.ToString()) },
-                    { KafkaEventPublisher.EventTypeHeader, Encoding.UTF8.GetBytes(envelope.EventType) },
+                    { EventHeaders.EventId, Encoding.ASCII.GetBytes(envelope.EventId.ToString()) },
+                    { EventHeaders.EventType, Encoding.UTF8.GetBytes(envelope.EventType) },
                 },
             }, report =>
             {

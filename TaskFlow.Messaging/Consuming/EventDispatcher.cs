@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TaskFlow.Messaging.Kafka;
 
 namespace TaskFlow.Messaging.Consuming;
 
@@ -67,15 +66,6 @@ public sealed partial class EventDispatcher(IEventDeduplicator deduplicator, ISe
         consumedEvents.Count == 0 || subscription.Registration.HandlerSkipsRepeats
             ? Task.CompletedTask
             : deduplicator.MarkHandledAsync(subscription.ConsumerGroup, consumedEvents.Select(e => e.Envelope.EventId).ToList());
-
-    /// <summary>The consumer span both transports open per delivery, joined to the publisher's trace.</summary>
-    public static Activity? StartProcessActivity(string topic, string messagingSystem, ActivityContext parent)
-    {
-        var activity = TraceHeaders.Source.StartActivity($"{topic} process", ActivityKind.Consumer, parent);
-        activity?.SetTag("messaging.system", messagingSystem);
-        activity?.SetTag("messaging.destination.name", topic);
-        return activity;
-    }
 
     [LoggerMessage(LogLevel.Debug, "Consumer group {ConsumerGroup} already handled event {EventId}; skipping the redelivery.")]
     private static partial void LogDuplicate(ILogger logger, string consumerGroup, Guid eventId);

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Messaging.Events;
-using TaskFlow.Messaging.Kafka;
+using TaskFlow.Messaging.Publishing;
+using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging.Dapr;
 
@@ -41,12 +42,12 @@ public sealed class DaprEventPublisher(IHttpClientFactory httpClients, IHostEnvi
 
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        using var activity = TraceHeaders.StartPublishActivity(message, "dapr");
+        using var activity = MessagingActivities.StartPublishActivity(message, "dapr");
 
         var path = $"/v1.0/publish/{DaprSidecar.PubSubName}/{Uri.EscapeDataString(message.Topic)}"
             + $"?metadata.partitionKey={Uri.EscapeDataString(message.Key)}"
-            + $"&metadata.{KafkaEventPublisher.EventIdHeader}={message.EventId}"
-            + $"&metadata.{KafkaEventPublisher.EventTypeHeader}={Uri.EscapeDataString(message.EventType)}";
+            + $"&metadata.{EventHeaders.EventId}={message.EventId}"
+            + $"&metadata.{EventHeaders.EventType}={Uri.EscapeDataString(message.EventType)}";
         using var content = new ByteArrayContent(CloudEvents.Wrap(message.EventId, message.EventType, environment.ApplicationName, message.Payload));
         content.Headers.ContentType = new MediaTypeHeaderValue(CloudEvents.MediaType);
 

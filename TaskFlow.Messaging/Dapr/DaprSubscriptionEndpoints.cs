@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging.Dapr;
 
@@ -74,7 +75,7 @@ public static partial class DaprSubscriptionEndpoints
             return TypedResults.Json(DaprDeliveryResult.Drop);
         }
 
-        using var activity = EventDispatcher.StartProcessActivity(topic, "dapr", default);
+        using var activity = MessagingActivities.StartProcessActivity(topic, "dapr", default);
         activity?.SetTag("messaging.message.id", envelope.EventId);
         activity?.SetTag("taskflow.event_type", envelope.EventType);
         var consumedEvent = new ConsumedEvent(

@@ -1,33 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using TaskFlow.Messaging.Publishing;
+using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging.Kafka;
-
-/// <summary>
-/// A message ready for the broker: the envelope's bytes plus what goes into Kafka headers. <paramref name="TraceParent"/>
-/// is the trace it continues when it is published later than it was made (the outbox); null: the current activity.
-/// </summary>
-public sealed record OutgoingMessage(string Topic, string Key, Guid EventId, string EventType, byte[] Payload, string? TraceParent = null);
-
-public interface IEventPublisher
-{
-    /// <summary>Completes when the broker has acknowledged the message (acks=all); throws when it could not.</summary>
-    Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Publishes many messages at once, keeping their order within each key. Completes when every message is
-    /// acknowledged or has failed: entry i of the result is null when message i was acknowledged, else its error.
-    /// </summary>
-    Task<Exception?[]> PublishBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
-}
 
 /// <summary>Publishes straight to Kafka with one long-lived idempotent producer.</summary>
 public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
 {
-    public const string EventIdHeader = "event_id";
-    public const string EventTypeHeader = "event_type";
-
     private readonly IProducer<string, byte[]> _producer;
     private int _disposed;
 
@@ -36,12 +17,12 @@ public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
 
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        using var activity = TraceHeaders.StartPublishActivity(message, "kafka");
+        using var activity = MessagingActivities.StartPublishActivity(message, "kafka");
 
         var headers = new Headers
         {
-            { EventIdHeader, Encoding.ASCII.GetBytes(message.EventId.ToString()) },
-            { EventTypeHeader, Encoding.UTF8.GetBytes(message.EventType) },
+            { EventHeaders.EventId, Encoding.ASCII.GetBytes(message.EventId.ToString()) },
+            { EventHeaders.EventType, Encoding.UTF8.GetBytes(message.EventType) },
         };
         TraceHeaders.Inject(activity ?? Activity.Current, headers);
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Messaging.Events;
-using TaskFlow.Messaging.Kafka;
+using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Messaging.Outbox;
 

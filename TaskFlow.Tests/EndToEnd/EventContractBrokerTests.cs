@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Json.Schema;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
+using TaskFlow.Messaging.Kafka;
 
 namespace TaskFlow.Tests.EndToEnd;
 

@@ -8,6 +8,7 @@ using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Kafka;
+using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Tests.Events;
 
@@ -58,7 +59,7 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
         var parked = ConsumeAll(deadLetters, TimeSpan.FromSeconds(15), expected: 1);
 
         var poison = withPoison[3];
-        Assert.Equal([poison.EventId], parked.Select(p => Guid.Parse(p.Message.Headers.GetString(KafkaEventPublisher.EventIdHeader)!)));
+        Assert.Equal([poison.EventId], parked.Select(p => Guid.Parse(p.Message.Headers.GetString(EventHeaders.EventId)!)));
         Assert.Contains("poison", parked[0].Message.Headers.GetString(KafkaConsumerHost<RecordingBatchHandler>.ErrorHeader));
         Assert.Equal(events.Where(e => e != poison).Select(e => e.EventId).Order(), _handled.Counts.Keys.Order());
         Assert.All(_handled.Counts, count => Assert.Equal(1, count.Value));

@@ -7,6 +7,7 @@ using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Kafka;
+using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Tests.Events;
 

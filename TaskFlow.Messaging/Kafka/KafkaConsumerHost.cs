@@ -6,29 +6,11 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TaskFlow.Messaging.Events;
-using TaskFlow.Messaging.Kafka;
+using TaskFlow.Messaging.Consuming;
+using TaskFlow.Messaging.Publishing;
 using TaskFlow.Messaging.Telemetry;
 
-namespace TaskFlow.Messaging.Consuming;
-
-/// <summary>How one service consumes one topic.</summary>
-public sealed record ConsumerRegistration(string Topic, string ConsumerGroup, int MaxAttempts = 5)
-{
-    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>The most messages handled (and committed) as one batch.</summary>
-    public int MaxBatchSize { get; init; } = 500;
-
-    /// <summary>How long a batch waits for more messages after its first, before it is handled with what it has.</summary>
-    public TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>
-    /// True when the handler itself skips an event it already applied (a unique event id in its own table): then the
-    /// group keeps no de-duplication keys in Redis, two round trips per batch fewer.
-    /// </summary>
-    public bool HandlerSkipsRepeats { get; init; }
-}
+namespace TaskFlow.Messaging.Kafka;
 
 /// <summary>
 /// Runs one consumer group on one topic for <typeparamref name="THandler"/>, a batch of ready messages at a time:
@@ -288,7 +270,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
     private Activity? StartProcessActivity(Delivery delivery)
     {
         var result = delivery.Result;
-        var activity = EventDispatcher.StartProcessActivity(result.Topic, "kafka", TraceHeaders.Extract(result.Message.Headers));
+        var activity = MessagingActivities.StartProcessActivity(result.Topic, "kafka", TraceHeaders.Extract(result.Message.Headers));
         activity?.SetTag("messaging.consumer.group.name", registration.ConsumerGroup);
         activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
         activity?.SetTag("messaging.message.id", delivery.Event.Envelope.EventId);
