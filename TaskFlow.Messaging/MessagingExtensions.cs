@@ -63,6 +63,8 @@ public static class MessagingExtensions
     {
         builder.Services.AddScoped<THandler>();
         builder.Services.TryAddSingleton<EventDispatcher>();
+        // Redelivered events are recognised by id in Redis (the service registers its Redis client).
+        builder.Services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
         builder.Services.AddSingleton(new EventSubscription(registration, typeof(THandler)));
         if (!MessagingTransport.IsDapr(builder.Configuration))
         {

@@ -1,0 +1,14 @@
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.Consuming;
+
+namespace TaskFlow.Workers.Audit;
+
+public static class AuditFeature
+{
+    /// <summary>Every task event into the audit history (its own table skips repeats, so no Redis keys).</summary>
+    public static IHostApplicationBuilder AddAudit(this IHostApplicationBuilder builder)
+    {
+        builder.AddEventConsumer<AuditRecorder>(new ConsumerRegistration(Topics.TaskEvents, AuditRecorder.ConsumerGroup) { HandlerSkipsRepeats = true });
+        return builder;
+    }
+}

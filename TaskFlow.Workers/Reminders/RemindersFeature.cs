@@ -1,0 +1,16 @@
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.Consuming;
+
+namespace TaskFlow.Workers.Reminders;
+
+public static class RemindersFeature
+{
+    /// <summary>The reminder schedule kept from task events, and the service that fires what is due onto <c>reminders</c>.</summary>
+    public static IHostApplicationBuilder AddReminders(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ReminderSchedule>();
+        builder.AddEventConsumer<ReminderScheduleUpdater>(new ConsumerRegistration(Topics.TaskEvents, ReminderScheduleUpdater.ConsumerGroup));
+        builder.Services.AddHostedService<ReminderFiringService>();
+        return builder;
+    }
+}
