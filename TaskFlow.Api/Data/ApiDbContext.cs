@@ -69,6 +69,10 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             task.Property(t => t.Description).HasMaxLength(TaskLimits.DescriptionMaxLength);
             task.Property(t => t.Category).HasMaxLength(TaskLimits.CategoryMaxLength);
             task.Property(t => t.CategoryKey).HasComputedColumnSql("lower(category)", stored: true);
+            // TaskItem.NoDueKey (no due date) becomes -infinity, which Npgsql reads and writes as DateTimeOffset.MinValue,
+            // so a cursor after such a task compares equal to it in SQL.
+            task.Property(t => t.DescendingDueKey).HasComputedColumnSql(
+                "CASE WHEN due_key = '9999-12-31 00:00:00+00'::timestamptz THEN '-infinity'::timestamptz ELSE due_key END", stored: true);
             // Stored as 0/1/2 so sort=priority orders low < medium < high.
             task.Property(t => t.Priority).HasConversion<short>();
             task.Property(t => t.Status).HasConversion(s => s.ToWire(), s => WireEnum.Parse<TaskItemStatus>(s)).HasMaxLength(20);
@@ -89,6 +93,7 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             task.HasIndex(t => new { t.UserId, t.CreatedAt, t.Id });
             task.HasIndex(t => new { t.UserId, t.UpdatedAt, t.Id });
             task.HasIndex(t => new { t.UserId, t.DueKey, t.Id });
+            task.HasIndex(t => new { t.UserId, t.DescendingDueKey, t.Id });
             task.HasIndex(t => new { t.UserId, t.Priority, t.Id });
             task.HasIndex(t => new { t.UserId, t.TitleKey, t.Id });
             // One index per filter that can be rare, each within the user: a listing whose filter matches few of the

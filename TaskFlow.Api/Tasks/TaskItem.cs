@@ -30,6 +30,11 @@ public sealed class TaskItem
     /// <see cref="NoDueKey"/>): one indexed column serves sort=due, due_before/due_after and overdue.
     /// </summary>
     public DateTimeOffset DueKey { get; private set; } = NoDueKey;
+    /// <summary>
+    /// <see cref="DueKey"/> with a task that has no due date before every real date instead of after, computed by
+    /// Postgres: sort=-due walks it backwards, so tasks without a due date come last in both directions.
+    /// </summary>
+    public DateTimeOffset DescendingDueKey { get; private set; }
     /// <summary>When the reminder fires: remind_at as given, or due_at minus <see cref="RemindBefore"/>.</summary>
     public DateTimeOffset? RemindAt { get; private set; }
     /// <summary>Set when the reminder follows the due time; a new due_at moves the reminder with it.</summary>

@@ -149,7 +149,7 @@ public sealed class TaskQuery
         (_sortField, _descending) switch
         {
             ("due", false) => ReadPageAsync(tasks, t => t.DueKey, false, now, cancellationToken),
-            ("due", true) => ReadPageAsync(tasks, t => t.DueKey, true, now, cancellationToken),
+            ("due", true) => ReadPageAsync(tasks, t => t.DescendingDueKey, true, now, cancellationToken),
             ("priority", false) => ReadPageAsync(tasks, t => t.Priority, false, now, cancellationToken),
             ("priority", true) => ReadPageAsync(tasks, t => t.Priority, true, now, cancellationToken),
             ("title", false) => ReadPageAsync(tasks, t => t.TitleKey, false, now, cancellationToken),
@@ -228,7 +228,7 @@ public sealed class TaskQuery
     {
         object key = _sortField switch
         {
-            "due" => last.DueKey,
+            "due" => _descending ? last.DescendingDueKey : last.DueKey,
             "priority" => last.Priority,
             "title" => last.TitleKey,
             "updated" => last.UpdatedAt,

@@ -63,7 +63,24 @@ public sealed class TaskQueryTests(TaskFlowApp app)
         await AssertListAsync(user, "sort=-priority", c, b, d, a);
         // b is due all of 2031-01-01 UTC (ends 2031-01-02T00:00Z, same instant as a; a has the lower id); d is 2031-01-01T04:00Z.
         await AssertListAsync(user, "sort=due", d, a, b, c);
-        await AssertListAsync(user, "sort=-due", c, b, a, d);
+        // Tasks without a due date come last in both directions.
+        await AssertListAsync(user, "sort=-due", b, a, d, c);
+    }
+
+    [Fact]
+    public async Task Tasks_without_a_due_date_come_last_in_both_directions_and_pages_cross_that_boundary_exactly()
+    {
+        var user = await app.SignUpAsync();
+        await CreateAsync(user, new { title = "none 1" });
+        await CreateAsync(user, new { title = "march", due_date = "2031-03-01" });
+        await CreateAsync(user, new { title = "none 2" });
+        await CreateAsync(user, new { title = "january", due_at = "2031-01-05T09:00:00Z" });
+        await CreateAsync(user, new { title = "none 3" });
+        await CreateAsync(user, new { title = "february", due_date = "2031-02-01" });
+
+        Assert.Equal(["january", "february", "march", "none 1", "none 2", "none 3"], await TitlesOfAllPagesAsync(user, "sort=due&limit=2"));
+        Assert.Equal(["march", "february", "january", "none 3", "none 2", "none 1"], await TitlesOfAllPagesAsync(user, "sort=-due&limit=2"));
+        Assert.Equal(["march", "february", "january", "none 3"], await TitlesOfAllPagesAsync(user, "sort=-due&limit=4", maxPages: 1));
     }
 
     [Fact]

@@ -396,6 +396,12 @@ namespace TaskFlow.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset>("DescendingDueKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("descending_due_key")
+                        .HasComputedColumnSql("CASE WHEN due_key = '9999-12-31 00:00:00+00'::timestamptz THEN '-infinity'::timestamptz ELSE due_key END", true);
+
                     b.Property<string>("Description")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
@@ -513,6 +519,9 @@ namespace TaskFlow.Api.Data.Migrations
 
                     b.HasIndex("UserId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_tasks_user_id_created_at_id");
+
+                    b.HasIndex("UserId", "DescendingDueKey", "Id")
+                        .HasDatabaseName("ix_tasks_user_id_descending_due_key_id");
 
                     b.HasIndex("UserId", "DueKey", "Id")
                         .HasDatabaseName("ix_tasks_user_id_due_key_id");
