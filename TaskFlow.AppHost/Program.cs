@@ -4,7 +4,7 @@ using TaskFlow.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Containers when a container runtime answers, else programs on this machine (see DESIGN.md, "Infrastructure profiles").
-// ConnectionStrings:{kafka,redis,tasksdb,auditdb} in AppHost configuration win over either profile.
+// ConnectionStrings:{kafka,redis,tasksdb,workersdb,schema-registry} in AppHost configuration win over either profile.
 var infrastructure = builder.ChooseInfrastructure();
 
 var kafka = builder.AddKafkaBroker("kafka", infrastructure);
@@ -12,7 +12,9 @@ var schemaRegistry = builder.AddSchemaRegistry("schema-registry", infrastructure
 var redis = builder.AddRedisStore("redis", infrastructure);
 var postgres = builder.AddPostgresServer("postgres", infrastructure);
 var tasksdb = postgres.AddDatabase("tasksdb");
-var auditdb = postgres.AddDatabase("auditdb");
+// The Workers' database (audit, reminders, notifications, webhooks, series, outbox); called auditdb until its
+// services grew, and moved to the new name on the Workers' first start (WorkersDbContext.FormerName).
+var workersdb = postgres.AddDatabase("workersdb");
 
 // Authenticates Api <-> Workers calls on their internal endpoints; a new one every run.
 var internalApiKey = builder.AddParameter("internal-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
@@ -35,7 +37,7 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithReplicas(builder.Configuration.GetValue("Workers:Replicas", 1))
     .WithKafka(kafka)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(auditdb).WaitFor(auditdb)
+    .WithReference(workersdb).WaitFor(workersdb)
     .WithEnvironment("Internal__ApiKey", internalApiKey)
     .WithEnvironment("Messaging__Transport", messagingTransport)
     .WithDaprSidecar(dapr);

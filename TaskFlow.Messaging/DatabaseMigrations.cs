@@ -14,8 +14,12 @@ public static class DatabaseMigrations
     /// <paramref name="thenUnderLock"/> runs after migrating, still under the lock: for other first-start work that
     /// only one instance may do.
     /// </summary>
-    public static async Task MigrateExclusivelyAsync(this DbContext db, Action? thenUnderLock = null, CancellationToken cancellationToken = default)
+    /// <param name="formerName">
+    /// The database's name before a rename: its data is moved to the new name first (see <see cref="MoveRenamedDatabaseAsync"/>).
+    /// </param>
+    public static async Task MigrateExclusivelyAsync(this DbContext db, Action? thenUnderLock = null, string? formerName = null, CancellationToken cancellationToken = default)
     {
+        if (formerName is not null) await MoveRenamedDatabaseAsync(db.Database.GetConnectionString()!, formerName, cancellationToken);
         await CreateDatabaseIfMissingAsync(db.Database.GetConnectionString()!, cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -58,8 +62,7 @@ public static class DatabaseMigrations
         var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        // A database name is an identifier, not a parameter: quoted as one.
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {Identifier(target.Database)}", connection);
         try
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -68,4 +71,70 @@ public static class DatabaseMigrations
         {
         }
     }
+
+    /// <summary>
+    /// A database that got a new name keeps its data: when the database under <paramref name="formerName"/> still
+    /// exists, and the one the connection string names is missing or empty (no table yet; e.g. created empty by an
+    /// orchestrator before this service started), the old one is renamed to the new name, the empty one dropped first.
+    /// Under an advisory lock, so replicas starting together move it once. Does nothing once the old name is gone.
+    /// </summary>
+    public static async Task MoveRenamedDatabaseAsync(string connectionString, string formerName, CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(target.Database) || target.Database == formerName) return;
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await Execute(connection, $"SELECT pg_advisory_lock({DatabaseMoveLockKey})", cancellationToken);
+        try
+        {
+            if (!await ExistsAsync(connection, formerName, cancellationToken)) return;
+            if (await ExistsAsync(connection, target.Database, cancellationToken))
+            {
+                if (!await IsEmptyAsync(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString, cancellationToken)) return;
+                // Empty: nothing is lost, and whoever holds a connection to it (a health check) is disconnected.
+                await Execute(connection, $"DROP DATABASE {Identifier(target.Database)} WITH (FORCE)", cancellationToken);
+            }
+            try
+            {
+                await Execute(connection, $"ALTER DATABASE {Identifier(formerName)} RENAME TO {Identifier(target.Database)}", cancellationToken);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ObjectInUse)
+            {
+                throw new InvalidOperationException(
+                    $"The database {formerName} is now called {target.Database}, and renaming it failed because something is still " +
+                    $"connected to {formerName} (an older instance of this service?): stop that, or keep Database={formerName} " +
+                    "in the connection string.", exception);
+            }
+        }
+        finally
+        {
+            await Execute(connection, $"SELECT pg_advisory_unlock({DatabaseMoveLockKey})", CancellationToken.None);
+        }
+    }
+
+    private const long DatabaseMoveLockKey = 7_261_002;
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string database, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", connection) { Parameters = { new() { Value = database } } };
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<bool> IsEmptyAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema'))", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A database name is an identifier, not a parameter: quoted as one.</summary>
+    private static string Identifier(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

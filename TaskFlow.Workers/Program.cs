@@ -13,7 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMessaging();
-builder.AddServiceDatabase<WorkersDbContext>("auditdb");
+builder.AddServiceDatabase<WorkersDbContext>(WorkersDbContext.ConnectionName);
 builder.AddRedisClient("redis");
 builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();
@@ -27,7 +27,7 @@ var app = builder.Build();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
-    await scope.ServiceProvider.GetRequiredService<WorkersDbContext>().MigrateExclusivelyAsync();
+    await scope.ServiceProvider.GetRequiredService<WorkersDbContext>().MigrateExclusivelyAsync(formerName: WorkersDbContext.FormerName);
 }
 
 app.UseExceptionHandler();

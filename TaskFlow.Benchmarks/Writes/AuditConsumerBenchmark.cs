@@ -49,7 +49,7 @@ public static class AuditConsumerBenchmark
 
         Console.WriteLine($"writes (audit): {events} task.created events (~{messageBytes} bytes each) produced to {Topics.TaskEvents} while the workers are stopped");
         await using var bench = await BenchmarkApp.StartAsync(new Dictionary<string, string>());
-        await using var auditDb = NpgsqlDataSource.Create(await bench.ConnectionStringAsync("auditdb"));
+        await using var auditDb = NpgsqlDataSource.Create(await bench.ConnectionStringAsync("workersdb"));
 
         await bench.StopResourceAsync("workers");
         Console.WriteLine("Stopped the workers.");

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace TaskFlow.Benchmarks.Writes;
 
-/// <summary>What the Workers' audit (auditdb.audit_entries) holds of the <c>task.created</c> events of given tasks.</summary>
+/// <summary>What the Workers' audit (workersdb.audit_entries) holds of the <c>task.created</c> events of given tasks.</summary>
 public sealed class CreatedTasksAudit(NpgsqlDataSource auditDb, int[] taskIds)
 {
     /// <summary>

@@ -38,7 +38,7 @@ public static class WriteLoadBenchmark
         await using var bench = await BenchmarkApp.StartAsync(new Dictionary<string, string> { ["RateLimiting__PermitsPerWindow"] = PermitsPerWindow });
         var tasksDbConnection = await bench.ConnectionStringAsync("tasksdb");
         await using var tasksDb = NpgsqlDataSource.Create(tasksDbConnection);
-        await using var auditDb = NpgsqlDataSource.Create(await bench.ConnectionStringAsync("auditdb"));
+        await using var auditDb = NpgsqlDataSource.Create(await bench.ConnectionStringAsync("workersdb"));
 
         var tokens = await SignUpAsync(bench, userCount);
         using var api = bench.App.CreateHttpClient("api");

@@ -113,7 +113,7 @@ public sealed class KubernetesManifestTests
             secret["redis-host"],
             secret["redis"].Split(',')[0],
             new Uri(secret["schema-registry"]).Authority,
-            .. new[] { "tasksdb", "auditdb" }.Select(database =>
+            .. new[] { "tasksdb", "workersdb" }.Select(database =>
             {
                 var parts = secret[database].Split(';').Select(part => part.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
                 return $"{parts["Host"]}:{parts["Port"]}";

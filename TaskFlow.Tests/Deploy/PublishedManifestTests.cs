@@ -44,7 +44,7 @@ public sealed class PublishedManifestTests
         string[] common = ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "ASPNETCORE_FORWARDEDHEADERS_ENABLED", "HTTP_PORTS", "ConnectionStrings__kafka",
             "ConnectionStrings__redis", "ConnectionStrings__schema-registry", "Internal__ApiKey", "Messaging__Transport"];
         Assert.Equal(common.Append("ConnectionStrings__tasksdb").Append("services__workers__http__0").Order(StringComparer.Ordinal), EnvironmentNames(resources["api"]!).Order(StringComparer.Ordinal), StringComparer.Ordinal);
-        Assert.Equal(common.Append("ConnectionStrings__auditdb").Append("services__api__http__0").Order(StringComparer.Ordinal), EnvironmentNames(resources["workers"]!).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.Equal(common.Append("ConnectionStrings__workersdb").Append("services__api__http__0").Order(StringComparer.Ordinal), EnvironmentNames(resources["workers"]!).Order(StringComparer.Ordinal), StringComparer.Ordinal);
         Assert.True(resources["api"]!["bindings"]!["http"]!["external"]?.GetValue<bool>(), "the api endpoint is not external");
     }
 

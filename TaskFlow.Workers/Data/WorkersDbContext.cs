@@ -10,6 +10,12 @@ namespace TaskFlow.Workers.Data;
 /// <summary>The Workers' own database: audit trail, reminder schedule, notifications, webhooks, and an outbox.</summary>
 public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options) : DbContext(options), IOutboxDbContext
 {
+    /// <summary>The connection string's name, and the database's.</summary>
+    public const string ConnectionName = "workersdb";
+
+    /// <summary>The database's name before it held more than the audit; its data moves to the new name on first start.</summary>
+    public const string FormerName = "auditdb";
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ScheduledReminder> Reminders => Set<ScheduledReminder>();
     public DbSet<Notification> Notifications => Set<Notification>();

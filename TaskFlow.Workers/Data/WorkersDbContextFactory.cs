@@ -8,7 +8,7 @@ public sealed class WorkersDbContextFactory : IDesignTimeDbContextFactory<Worker
 {
     public WorkersDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<WorkersDbContext>()
-            .UseNpgsql("Host=localhost;Database=auditdb")
+            .UseNpgsql("Host=localhost;Database=workersdb")
             .UseSnakeCaseNamingConvention()
             .Options);
 }
