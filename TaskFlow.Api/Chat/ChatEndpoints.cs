@@ -83,11 +83,5 @@ public static class ChatEndpoints
             ? TypedResults.Ok(conversation)
             : ConversationNotFound(conversationId);
 
-    private static NotFound<ProblemDetails> ConversationNotFound(string conversationId) =>
-        TypedResults.NotFound(new ProblemDetails
-        {
-            Title = "Conversation not found",
-            Detail = $"You have no conversation {conversationId}.",
-            Status = StatusCodes.Status404NotFound,
-        });
+    private static NotFound<ProblemDetails> ConversationNotFound(string conversationId) => NotFoundProblem.YouHaveNo("conversation", conversationId);
 }

@@ -63,7 +63,7 @@ public static class NotificationEndpoints
                 HttpContext http, WorkersClient workers, CancellationToken ct) =>
             await workers.GetWebhookAsync(http.User.UserId(), ct) is { } webhook
                 ? TypedResults.Ok(webhook)
-                : TypedResults.NotFound(new ProblemDetails { Title = "No webhook", Detail = "You have not set a webhook.", Status = 404 }))
+                : NotFoundProblem.Of("No webhook", "You have not set a webhook."))
             .WithName("GetWebhook").WithSummary("Your webhook (the secret is never shown)");
 
         group.MapPut("/me/webhook", PutWebhookAsync)
@@ -108,7 +108,7 @@ public static class NotificationEndpoints
         if (notification is null) return NotificationNotFound(notificationId);
         var snoozed = await tasks.SnoozeAsync(userId, notification.TaskId, delay!.Value, ct);
         if (snoozed.Outcome != TaskOutcome.Ok)
-            return TypedResults.NotFound(new ProblemDetails { Title = "Task not found", Detail = $"Task {notification.TaskId} of this notification no longer exists.", Status = 404 });
+            return NotFoundProblem.Of("Task not found", $"Task {notification.TaskId} of this notification no longer exists.");
         return TypedResults.Ok((await workers.MarkReadAsync(userId, notificationId, ct))!);
     }
 
@@ -136,6 +136,5 @@ public static class NotificationEndpoints
         return TypedResults.Ok(await workers.PutWebhookAsync(http.User.UserId(), url!, secret!, ct));
     }
 
-    private static NotFound<ProblemDetails> NotificationNotFound(Guid notificationId) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Notification not found", Detail = $"You have no notification {notificationId}.", Status = 404 });
+    private static NotFound<ProblemDetails> NotificationNotFound(Guid notificationId) => NotFoundProblem.YouHaveNo("notification", notificationId);
 }

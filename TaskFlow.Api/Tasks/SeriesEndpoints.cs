@@ -23,6 +23,5 @@ public static class SeriesEndpoints
         return group;
     }
 
-    private static NotFound<ProblemDetails> SeriesNotFound(Guid seriesId) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Series not found", Detail = $"You have no series {seriesId}.", Status = 404 });
+    private static NotFound<ProblemDetails> SeriesNotFound(Guid seriesId) => NotFoundProblem.YouHaveNo("series", seriesId);
 }

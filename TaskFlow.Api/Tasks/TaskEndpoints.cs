@@ -172,11 +172,5 @@ public static class TaskEndpoints
         TypedResults.Problem($"Task {taskId} changed since you read it (If-Match no longer matches its ETag); read it again and retry.",
             statusCode: StatusCodes.Status412PreconditionFailed, title: "Task changed meanwhile");
 
-    private static NotFound<ProblemDetails> TaskNotFound(int taskId) =>
-        TypedResults.NotFound(new ProblemDetails
-        {
-            Title = "Task not found",
-            Detail = $"You have no task {taskId}.",
-            Status = StatusCodes.Status404NotFound,
-        });
+    private static NotFound<ProblemDetails> TaskNotFound(int taskId) => NotFoundProblem.YouHaveNo("task", taskId);
 }
