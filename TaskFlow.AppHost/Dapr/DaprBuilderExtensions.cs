@@ -111,7 +111,7 @@ public static class DaprBuilderExtensions
                     ("--dapr-grpc-port", sidecarResource.GetEndpoint("grpc").Property(EndpointProperty.TargetPort)),
                     ("--metrics-port", sidecarResource.GetEndpoint("metrics").Property(EndpointProperty.TargetPort)),
                     ("--placement-host-address", placement.GetEndpoint("grpc").Property(EndpointProperty.HostAndPort)),
-                    // Relative to the working directory (dapr/), so a published manifest names no machine's paths.
+                    // Relative to the working directory, dapr/.
                     ("--resources-path", "components"),
                     ("--resources-path", "."),
                     ("--config", "config.yaml"),

@@ -9,13 +9,15 @@ public sealed record QueryShape(string Name, string Query, string Where, string 
 {
     public const string ByCreated = "t.created_at, t.id";
     public const string ByDue = "t.due_key, t.id";
+    /// <summary>Tasks without a due date last here too: descending_due_key holds -infinity for them.</summary>
+    public const string ByDueDescending = "t.descending_due_key DESC, t.id DESC";
     public const string ByPriorityDescending = "t.priority DESC, t.id DESC";
     public const string ByTitle = "t.title_key, t.id";
     public const string ByUpdatedDescending = "t.updated_at DESC, t.id DESC";
 
     /// <summary>The columns EF Core selects for a TaskItem (xmin is its version).</summary>
     private const string Columns = "t.id, t.category, t.category_key, t.completed_at, t.created_at, t.description, t.due_at, t.due_date, "
-        + "t.due_key, t.occurrence, t.priority, t.recurrence, t.remind_at, t.remind_before, t.series_id, t.series_start, t.status, t.tags, "
+        + "t.descending_due_key, t.due_key, t.occurrence, t.priority, t.recurrence, t.remind_at, t.remind_before, t.series_id, t.series_start, t.status, t.tags, "
         + "t.time_zone, t.title, t.title_key, t.updated_at, t.user_id, t.xmin";
 
     /// <summary>The row comparison a cursor adds: where the page starts, not a filter.</summary>

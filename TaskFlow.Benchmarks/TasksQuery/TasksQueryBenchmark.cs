@@ -99,6 +99,7 @@ public static class TasksQueryBenchmark
         [
             new("default (sort=created)", "", "", QueryShape.ByCreated),
             new("sort=due", "sort=due", "", QueryShape.ByDue),
+            new("sort=-due", "sort=-due", "", QueryShape.ByDueDescending),
             new("sort=-priority", "sort=-priority", "", QueryShape.ByPriorityDescending),
             new("sort=title", "sort=title", "", QueryShape.ByTitle),
             new($"q={SampleTasks.SearchHit}", $"q={SampleTasks.SearchHit}", Search, QueryShape.ByCreated, PageSize, ("pattern", $"%{SampleTasks.SearchHit}%")),
