@@ -42,6 +42,20 @@ public sealed class TaskFlowApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        try
+        {
+            await StartAppAsync();
+        }
+        catch
+        {
+            // A fixture that fails to start is not always disposed by the test framework: stop what did start.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAppAsync()
+    {
         using var cancellation = new CancellationTokenSource(StartTimeout);
         SchemaRegistry = await SchemaRegistryStandIn.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
@@ -320,16 +334,78 @@ public sealed class TaskFlowApp : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (App is not null)
+        if (App is { } app)
         {
+            App = null!;
+            var processes = await ProcessesAsync(app);
             using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await App.StopAsync(cancellation.Token);
-            await App.DisposeAsync();
+            try
+            {
+                await app.StopAsync(cancellation.Token);
+            }
+            finally
+            {
+                await app.DisposeAsync();
+                EndSurvivors(processes);
+            }
         }
-        if (SchemaRegistry is not null) await SchemaRegistry.DisposeAsync();
+        if (SchemaRegistry is { } registry)
+        {
+            SchemaRegistry = null!;
+            await registry.DisposeAsync();
+        }
         try { Directory.Delete(_dataPath, recursive: true); }
         catch (IOException) { /* a process may still hold a file; the folder is in temp */ }
         catch (UnauthorizedAccessException) { }
+    }
+    /// <summary>Every process of the app (redis-server, postgres, the services, ...), as pid and start time.</summary>
+    private static async Task<List<(int Pid, DateTime StartTime)>> ProcessesAsync(DistributedApplication app)
+    {
+        var processes = new List<(int, DateTime)>();
+        using var listed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await foreach (var update in app.ResourceNotifications.WatchAsync(listed.Token))
+            {
+                if (Pid(update.Snapshot) is not { } pid) continue;
+                try
+                {
+                    using var process = System.Diagnostics.Process.GetProcessById(pid);
+                    processes.Add((pid, process.StartTime));
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return processes;
+    }
+
+    /// <summary>
+    /// DCP stops every process it started when the app stops; one it did not (a redis-server once outlived its run,
+    /// holding a port and a data folder) is ended here. The start time tells a survivor from a new process that got
+    /// the same pid since.
+    /// </summary>
+    private static void EndSurvivors(List<(int Pid, DateTime StartTime)> processes)
+    {
+        foreach (var (pid, startTime) in processes)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                if (process.StartTime != startTime || process.WaitForExit(TimeSpan.FromSeconds(5))) continue;
+                Console.Error.WriteLine($"TaskFlowApp: process {pid} ({process.ProcessName}) outlived its app; ending it.");
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone meanwhile, or not ours to end.
+            }
+        }
     }
 }
 
