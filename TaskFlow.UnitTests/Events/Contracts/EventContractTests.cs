@@ -85,6 +85,17 @@ public sealed class EventContractTests
         Assert.Empty(SchemaCompatibility.BreakingChanges(original, newOptional));
     }
 
+    /// <summary>README's rule for evolving an event: a field added with a default value is optional, one without is required.</summary>
+    [Fact]
+    public void A_field_added_with_a_default_value_is_optional_and_one_without_is_required()
+    {
+        var required = EventSchemas.SchemaOf(typeof(WithAddedFields))["required"]!.AsArray().Select(n => n!.GetValue<string>());
+
+        Assert.Equal(["task_id", "nullable_without_default"], required);
+    }
+
+    private sealed record WithAddedFields(int TaskId, string? NullableWithoutDefault, int? EstimateMinutes = null, bool Pinned = false);
+
     private static void Write(string file, JsonNode schema)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);

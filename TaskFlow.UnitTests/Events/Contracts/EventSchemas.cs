@@ -64,8 +64,7 @@ public static class EventSchemas
     {
         if (!DataTypes.TryGetValue((definition.Type, definition.Version), out var dataType))
             throw new InvalidOperationException($"EventSchemas.DataTypes has no record for {definition.Type} {definition.Version}.");
-        var envelope = typeof(EventEnvelope<>).MakeGenericType(dataType);
-        var schema = Options.GetJsonSchemaAsNode(envelope, ExporterOptions).AsObject();
+        var schema = SchemaOf(typeof(EventEnvelope<>).MakeGenericType(dataType));
         var properties = schema["properties"]!.AsObject();
         // An envelope always has data; the exporter cannot tell from the open generic parameter.
         properties["data"]!["type"] = "object";
@@ -86,4 +85,7 @@ public static class EventSchemas
         }
         return document;
     }
+
+    /// <summary>The schema of <paramref name="type"/> as the wire writes it (what each event's data is generated with).</summary>
+    public static JsonObject SchemaOf(Type type) => Options.GetJsonSchemaAsNode(type, ExporterOptions).AsObject();
 }
