@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace TaskFlow.Messaging;
@@ -27,6 +29,9 @@ public static class DatabaseMigrations
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
             try
             {
+                // EF reads its history table before creating it, and Postgres logs that failed read as an ERROR on every
+                // new database; with the table made first (IF NOT EXISTS) the log shows only real errors.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 thenUnderLock?.Invoke();
             }
