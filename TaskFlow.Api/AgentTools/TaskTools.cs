@@ -17,7 +17,7 @@ public static class TaskTools
         new("add_task", "Add a task",
             "Create a task for the signed-in user. Only title is required; priority defaults to medium, status to pending. "
             + "Give due_at for a moment (with offset) or due_date for a whole day. Returns the task with its task_id.",
-            Schema(["title"], Title(), Description(), Priority(), Category(), Tags(), DueDate(), DueAt(), TimeZone(), Status()),
+            Schema(["title"], TaskArguments()),
             ReadOnly: false, Destructive: false, AddAsync),
         new("list_tasks", "List tasks",
             "List the signed-in user's tasks, filtered, searched and sorted. All arguments are optional; results come in pages "
@@ -47,7 +47,7 @@ public static class TaskTools
         new("update_task", "Update a task",
             "Change some fields of a task: only the arguments given change; null clears description, category, due_date and due_at. "
             + "To complete or reopen a task prefer complete_task / reopen_task.",
-            Schema(["task_id"], TaskId(), Title(), Description(), Priority(), Category(), Tags(), DueDate(), DueAt(), TimeZone(), Status()),
+            Schema(["task_id"], [TaskId(), .. TaskArguments()]),
             ReadOnly: false, Destructive: false, WithTaskId(UpdateAsync)),
         new("complete_task", "Complete a task", "Mark a task completed (sets completed_at). Completing a completed task changes nothing.",
             Schema(["task_id"], TaskId()),
@@ -63,14 +63,11 @@ public static class TaskTools
             WithTaskId((call, id) => call.Tasks.DeleteAsync(call.UserId, id, null, call.CancellationToken))),
         new("set_reminder", "Set a reminder",
             "Remind the user about a task: either at a moment (remind_at) or some time before it is due (remind_before). null clears it.",
-            Schema(["task_id"], TaskId(),
-                ("remind_at", new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date-time", ["description"] = "When to remind, as a date-time with offset (2026-12-01T08:45:00+01:00)." }),
-                ("remind_before", new JsonObject { ["type"] = new JsonArray("string", "null"), ["description"] = "How long before the task is due to remind, as an ISO-8601 duration (PT15M, PT2H, P1D)." })),
+            Schema(["task_id"], TaskId(), TaskArgument("remind_at"), TaskArgument("remind_before")),
             ReadOnly: false, Destructive: false, Requiring(["remind_at", "remind_before"], WithTaskId(UpdateAsync))),
         new("set_recurrence", "Set a recurrence",
             "Make a task repeat: when it is completed, the next occurrence is created. null stops the repetition.",
-            Schema(["task_id", "recurrence"], TaskId(),
-                ("recurrence", new JsonObject { ["type"] = new JsonArray("string", "null"), ["description"] = "daily, weekdays, weekly, monthly, yearly, \"every N days|weeks|months\", or an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10. The task needs a due date; null stops repeating." })),
+            Schema(["task_id", "recurrence"], TaskId(), TaskArgument("recurrence")),
             ReadOnly: false, Destructive: false, WithTaskId(UpdateAsync)),
         new("task_history", "Task history", "The audit history of a task, oldest first: every event with the fields it changed (old and new values).",
             Schema(["task_id"], TaskId()),
@@ -177,34 +174,12 @@ public static class TaskTools
     private static (string, JsonObject) TaskId() =>
         ("task_id", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The task's id (task_id in the results of add_task and list_tasks)." });
 
-    private static (string, JsonObject) Title() =>
-        ("title", new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = TaskLimits.TitleMaxLength, ["description"] = "What is to be done." });
+    /// <summary>
+    /// The task fields add_task and update_task take: every field clients set, except the reminder and the recurrence,
+    /// which have tools of their own (set_reminder, set_recurrence).
+    /// </summary>
+    private static (string, JsonObject)[] TaskArguments() =>
+        [.. TaskFields.SettableNames.Where(name => name is not ("remind_at" or "remind_before" or "recurrence")).Select(TaskArgument)];
 
-    private static (string, JsonObject) Description() =>
-        ("description", new JsonObject { ["type"] = new JsonArray("string", "null"), ["maxLength"] = TaskLimits.DescriptionMaxLength, ["description"] = "Details." });
-
-    private static (string, JsonObject) Priority() => ("priority", Enum<TaskPriority>("How important the task is."));
-
-    private static (string, JsonObject) Category() =>
-        ("category", new JsonObject { ["type"] = new JsonArray("string", "null"), ["maxLength"] = TaskLimits.CategoryMaxLength, ["description"] = "One category, such as work or home." });
-
-    private static (string, JsonObject) Tags() =>
-        ("tags", new JsonObject
-        {
-            ["type"] = "array",
-            ["items"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = TaskLimits.TagMaxLength },
-            ["maxItems"] = TaskLimits.MaxTags,
-            ["description"] = "Labels, case-insensitive and unique. Replaces the task's tags.",
-        });
-
-    private static (string, JsonObject) DueDate() =>
-        ("due_date", new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date", ["description"] = "Due that whole day (yyyy-MM-dd)." });
-
-    private static (string, JsonObject) DueAt() =>
-        ("due_at", new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date-time", ["description"] = "Due at this moment, with offset (2026-12-01T09:00:00+01:00)." });
-
-    private static (string, JsonObject) TimeZone() =>
-        ("time_zone", Text("IANA time zone the task lives in (Europe/Berlin); default UTC. due_date is read in this zone."));
-
-    private static (string, JsonObject) Status() => ("status", Enum<TaskItemStatus>("Where the task stands."));
+    private static (string, JsonObject) TaskArgument(string name) => (name, TaskFields.SchemaOf(name));
 }

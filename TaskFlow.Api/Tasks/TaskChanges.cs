@@ -58,26 +58,8 @@ public static class TaskChanges
             task.Recurrence, task.SeriesId, task.Occurrence);
 
     /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>
-    private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) => new()
-    {
-        ["title"] = Wire(task.Title),
-        ["description"] = Wire(task.Description),
-        ["priority"] = Wire(task.Priority.ToWire()),
-        ["category"] = Wire(task.Category),
-        ["tags"] = Wire(task.Tags),
-        ["due_date"] = Wire(task.DueDate),
-        ["due_at"] = Wire(task.DueAt),
-        ["time_zone"] = Wire(task.TimeZone),
-        ["remind_at"] = Wire(task.RemindAt),
-        ["remind_before"] = Wire(FormatDuration(task.RemindBefore)),
-        ["recurrence"] = Wire(task.Recurrence),
-        ["series_id"] = Wire(task.SeriesId),
-        ["occurrence"] = Wire(task.Occurrence),
-        ["status"] = Wire(task.Status.ToWire()),
-        ["completed_at"] = Wire(task.CompletedAt),
-    };
+    private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) =>
+        TaskFields.All.ToDictionary(field => field.Name, field => JsonSerializer.SerializeToNode(field.Value(task), EventJson.Options));
 
     public static string? FormatDuration(TimeSpan? duration) => duration is { } d ? System.Xml.XmlConvert.ToString(d) : null;
-
-    private static JsonNode? Wire<T>(T value) => JsonSerializer.SerializeToNode(value, EventJson.Options);
 }

@@ -9,8 +9,7 @@ namespace TaskFlow.Api.Tasks;
 /// </summary>
 public sealed class TaskInput
 {
-    private static readonly string[] KnownFields =
-        ["title", "description", "priority", "category", "tags", "due_date", "due_at", "time_zone", "remind_at", "remind_before", "recurrence", "status"];
+    private static readonly IReadOnlyList<string> KnownFields = TaskFields.SettableNames;
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
