@@ -20,6 +20,7 @@ public static class TaskChanges
         if (input.Priority.IsSet) task.Priority = input.Priority.Value;
         if (input.Category.IsSet) task.Category = input.Category.Value;
         if (input.Tags.IsSet) task.Tags = input.Tags.Value;
+        if (input.Pinned.IsSet) task.Pinned = input.Pinned.Value;
         if (input.DueAt.IsSet || input.DueDate.IsSet || input.TimeZone.IsSet)
         {
             var timeZone = input.TimeZone.GetValueOr(task.TimeZone);
@@ -55,7 +56,7 @@ public static class TaskChanges
     public static TaskCreatedData ToCreatedData(this TaskItem task) =>
         new(task.Id, task.UserId, task.Title, task.Description, task.Priority.ToWire(), task.Category, task.DueDate,
             task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone, task.RemindAt, FormatDuration(task.RemindBefore),
-            task.Recurrence, task.SeriesId, task.Occurrence);
+            task.Recurrence, task.SeriesId, task.Occurrence, task.Pinned);
 
     /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>
     private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) =>

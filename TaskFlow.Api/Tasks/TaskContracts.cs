@@ -21,7 +21,9 @@ public sealed record TaskResponse(
     TaskItemStatus Status,
     DateTimeOffset? CompletedAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    // Added after version 1.0 of the events that carry a task (task.changed): with a default, so it stays optional.
+    bool Pinned = false);
 
 /// <summary>One page of tasks; <c>next_cursor</c> is null on the last page.</summary>
 public sealed record TaskListResponse(IReadOnlyList<TaskResponse> Items, string? NextCursor);
@@ -42,6 +44,7 @@ public sealed record CreateTaskRequest(
     [property: Description("low | medium | high; default medium.")] TaskPriority? Priority,
     [property: Description("Up to 50 characters.")] string? Category,
     [property: Description("Up to 10 tags of 1-32 characters, case-insensitive and unique (stored in lower case).")] IReadOnlyList<string>? Tags,
+    [property: Description("Kept at hand; default false.")] bool? Pinned,
     [property: Description("yyyy-MM-dd: due that whole day. Follows from due_at when that is given.")] DateOnly? DueDate,
     [property: Description("Date-time with offset (2026-12-01T09:00:00+01:00): due at that moment.")] DateTimeOffset? DueAt,
     [property: Description("IANA time zone of the task (Europe/Berlin); default UTC.")] string? TimeZone,
@@ -60,6 +63,7 @@ public sealed record UpdateTaskRequest(
     TaskPriority? Priority,
     string? Category,
     IReadOnlyList<string>? Tags,
+    bool? Pinned,
     DateOnly? DueDate,
     DateTimeOffset? DueAt,
     string? TimeZone,
@@ -80,7 +84,7 @@ public static class TaskMapping
     public static TaskResponse ToResponse(this TaskItem task) =>
         new(task.Id, task.Title, task.Description, task.Priority, task.Category, task.Tags, task.DueDate, task.DueAt,
             task.TimeZone, task.RemindAt, TaskChanges.FormatDuration(task.RemindBefore),
-            task.Recurrence, task.SeriesId, task.Occurrence, task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt);
+            task.Recurrence, task.SeriesId, task.Occurrence, task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt, task.Pinned);
 
     /// <summary>The strong entity tag of a task's current version.</summary>
     public static string ETag(this TaskItem task) => $"\"{task.Version}\"";

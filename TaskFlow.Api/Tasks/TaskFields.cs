@@ -34,6 +34,8 @@ public static class TaskFields
             ["maxItems"] = TaskLimits.MaxTags,
             ["description"] = "Labels, case-insensitive and unique. Replaces the task's tags.",
         }),
+        new("pinned", t => t.Pinned,
+            new() { ["type"] = "boolean", ["description"] = "Kept at hand by its user; default false." }),
         new("due_date", t => t.DueDate,
             new() { ["type"] = new JsonArray("string", "null"), ["format"] = "date", ["description"] = "Due that whole day (yyyy-MM-dd)." }),
         new("due_at", t => t.DueAt,

@@ -18,6 +18,7 @@ public sealed class TaskInput
     public Optional<TaskPriority> Priority { get; private set; }
     public Optional<string?> Category { get; private set; }
     public Optional<List<string>> Tags { get; private set; }
+    public Optional<bool> Pinned { get; private set; }
     public Optional<DateOnly?> DueDate { get; private set; }
     public Optional<DateTimeOffset?> DueAt { get; private set; }
     public Optional<string> TimeZone { get; private set; }
@@ -124,6 +125,12 @@ public sealed class TaskInput
 
         if (body.TryGetProperty("tags", out var tags) && ReadTags(tags) is { } tagList)
             Tags = tagList;
+
+        if (body.TryGetProperty("pinned", out var pinned))
+        {
+            if (pinned.ValueKind is JsonValueKind.True or JsonValueKind.False) Pinned = pinned.GetBoolean();
+            else Fail("pinned", "The pinned must be true or false.");
+        }
 
         if (body.TryGetProperty("priority", out var priority) && ReadEnum<TaskPriority>(priority, "priority") is { } p)
             Priority = p;

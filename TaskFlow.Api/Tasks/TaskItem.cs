@@ -22,6 +22,8 @@ public sealed class TaskItem
     public string? CategoryKey { get; private set; }
     /// <summary>Lower-case and unique: tags are case-insensitive.</summary>
     public List<string> Tags { get; set; } = [];
+    /// <summary>Kept at hand by its user (the UI lists it like any other; clients may filter or sort by it themselves).</summary>
+    public bool Pinned { get; set; }
     public DateOnly? DueDate { get; private set; }
     public DateTimeOffset? DueAt { get; private set; }
     public string TimeZone { get; private set; } = TaskTime.DefaultTimeZone;

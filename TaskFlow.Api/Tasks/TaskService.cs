@@ -53,6 +53,7 @@ public sealed class TaskService(
                 Priority = input.Priority.GetValueOr(TaskPriority.Medium),
                 Category = input.Category.GetValueOr(null),
                 Tags = input.Tags.GetValueOr([]),
+                Pinned = input.Pinned.GetValueOr(false),
                 CreatedAt = now,
                 UpdatedAt = now,
             };
@@ -66,7 +67,7 @@ public sealed class TaskService(
 
     /// <summary>
     /// Creates the occurrence that follows <paramref name="taskId"/> in its series: same title, description,
-    /// priority, category, tags, zone, reminder offset and rule; due at the rule's next date. Exactly once per
+    /// priority, category, tags, pinned, zone, reminder offset and rule; due at the rule's next date. Exactly once per
     /// <paramref name="idempotencyKey"/> (the Workers derive it from series and occurrence), so a redelivered
     /// completion, a retry or a second completion after reopening adds nothing. NotFound when the task is gone;
     /// Ok without a task when it no longer repeats or its series has ended.
@@ -92,6 +93,7 @@ public sealed class TaskService(
                 Priority = previous.Priority,
                 Category = previous.Category,
                 Tags = previous.Tags,
+                Pinned = previous.Pinned,
                 CreatedAt = now,
                 UpdatedAt = now,
             };

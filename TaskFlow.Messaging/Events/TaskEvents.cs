@@ -27,7 +27,9 @@ public sealed record TaskCreatedData(
     string? RemindBefore,
     string? Recurrence,
     Guid? SeriesId,
-    int? Occurrence);
+    int? Occurrence,
+    // Added after version 1.0: with a default, so events written before it still read (README, "Events").
+    bool Pinned = false);
 
 /// <summary><c>changes</c> holds every field that changed, keyed by its wire name.</summary>
 public sealed record TaskUpdatedData(

@@ -37,6 +37,29 @@ public sealed class TaskWriteTests(TaskFlowApp app)
         Assert.Null(history[2]!["changes"]!["completed_at"]!["new"]);
     }
 
+    /// <summary>The field added through TaskFields end to end: body, response, change tracking, events, audit, MCP.</summary>
+    [Fact]
+    public async Task Pinned_is_set_changed_and_audited_like_every_field_and_rejected_when_not_a_boolean()
+    {
+        var user = await app.SignUpAsync();
+        var created = await user.CreateTaskAsync(new { title = "Keep at hand", pinned = true });
+        var taskId = created["task_id"]!.GetValue<int>();
+        Assert.True(created["pinned"]!.GetValue<bool>());
+        Assert.False((await user.CreateTaskAsync(new { title = "Not pinned" }))["pinned"]!.GetValue<bool>());
+
+        var patched = await user.PatchAsync($"/api/tasks/{taskId}", """{"pinned":false}""");
+        Assert.False((await patched.Content.ReadFromJsonAsync<JsonObject>())!["pinned"]!.GetValue<bool>());
+        var bad = await user.PatchAsync($"/api/tasks/{taskId}", """{"pinned":"yes"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("pinned", await bad.Content.ReadAsStringAsync());
+
+        var history = await user.WaitForHistoryAsync(taskId, 2, AuditWait);
+        Assert.True(history[0]!["changes"]!["pinned"]!["new"]!.GetValue<bool>());
+        Assert.True(history[1]!["changes"]!["pinned"]!["old"]!.GetValue<bool>());
+        Assert.False(history[1]!["changes"]!["pinned"]!["new"]!.GetValue<bool>());
+        Assert.True(app.ReadTaskEvents(taskId, expected: 2, AuditWait)[0].Json["data"]!["pinned"]!.GetValue<bool>());
+    }
+
     [Fact]
     public async Task A_patch_that_changes_nothing_emits_no_event()
     {

@@ -42,7 +42,8 @@ public sealed class EventSchemaTests
                 "remind_before": "PT15M",
                 "recurrence": "FREQ=WEEKLY",
                 "series_id": "0192f0c4-0000-7000-8000-000000000001",
-                "occurrence": 1
+                "occurrence": 1,
+                "pinned": false
               }
             }
             """, EventJson.SerializeToUtf8Bytes(envelope));

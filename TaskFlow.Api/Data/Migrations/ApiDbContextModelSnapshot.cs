@@ -423,6 +423,10 @@ namespace TaskFlow.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("occurrence");
 
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("pinned");
+
                     b.Property<short>("Priority")
                         .HasColumnType("smallint")
                         .HasColumnName("priority");
