@@ -23,8 +23,8 @@ public static class TaskTools
             "List the signed-in user's tasks, filtered, searched and sorted. All arguments are optional; results come in pages "
             + "(items, next_cursor): pass next_cursor as cursor to get the next page.",
             Schema([],
-                ("status", Enum<TaskItemStatus>("Only tasks with this status.")),
-                ("priority", Enum<TaskPriority>("Only tasks with this priority.")),
+                ("status", TaskFields.EnumSchema<TaskItemStatus>("Only tasks with this status.")),
+                ("priority", TaskFields.EnumSchema<TaskPriority>("Only tasks with this priority.")),
                 ("category", Text("Only tasks in this category (exact, case-insensitive).")),
                 ("tag", new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = "Only tasks carrying every one of these tags." }),
                 ("query", Text("Case-insensitive text to find in title or description.")),
@@ -163,13 +163,6 @@ public static class TaskTools
     };
 
     private static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };
-
-    private static JsonObject Enum<TEnum>(string description) where TEnum : struct, System.Enum => new()
-    {
-        ["type"] = "string",
-        ["enum"] = new JsonArray(System.Enum.GetValues<TEnum>().Select(v => (JsonNode?)v.ToWire()).ToArray()),
-        ["description"] = description,
-    };
 
     private static (string, JsonObject) TaskId() =>
         ("task_id", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The task's id (task_id in the results of add_task and list_tasks)." });

@@ -24,7 +24,7 @@ public static class TaskFields
             new() { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = TaskLimits.TitleMaxLength, ["description"] = "What is to be done." }),
         new("description", t => t.Description,
             new() { ["type"] = new JsonArray("string", "null"), ["maxLength"] = TaskLimits.DescriptionMaxLength, ["description"] = "Details." }),
-        new("priority", t => t.Priority.ToWire(), Enum<TaskPriority>("How important the task is.")),
+        new("priority", t => t.Priority.ToWire(), EnumSchema<TaskPriority>("How important the task is.")),
         new("category", t => t.Category,
             new() { ["type"] = new JsonArray("string", "null"), ["maxLength"] = TaskLimits.CategoryMaxLength, ["description"] = "One category, such as work or home." }),
         new("tags", t => t.Tags, new()
@@ -53,7 +53,7 @@ public static class TaskFields
         }),
         new("series_id", t => t.SeriesId),
         new("occurrence", t => t.Occurrence),
-        new("status", t => t.Status.ToWire(), Enum<TaskItemStatus>("Where the task stands.")),
+        new("status", t => t.Status.ToWire(), EnumSchema<TaskItemStatus>("Where the task stands.")),
         new("completed_at", t => t.CompletedAt),
     ];
 
@@ -64,7 +64,8 @@ public static class TaskFields
     public static JsonObject SchemaOf(string name) =>
         (All.Single(f => f.Name == name).Schema ?? throw new ArgumentException($"{name} is not set by clients.", nameof(name))).DeepClone().AsObject();
 
-    private static JsonObject Enum<TEnum>(string description) where TEnum : struct, System.Enum => new()
+    /// <summary>The schema of an enum as the wire writes it: one of its snake_case names.</summary>
+    public static JsonObject EnumSchema<TEnum>(string description) where TEnum : struct, System.Enum => new()
     {
         ["type"] = "string",
         ["enum"] = new JsonArray(System.Enum.GetValues<TEnum>().Select(v => (JsonNode?)v.ToWire()).ToArray()),

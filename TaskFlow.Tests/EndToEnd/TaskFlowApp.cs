@@ -233,15 +233,21 @@ public sealed class TaskFlowApp : IAsyncLifetime
     /// <summary>
     /// The current state of each instance of the resource (replicas each have their own id, e.g. workers-abc123).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, CustomResourceSnapshot>> InstancesAsync(string resourceName)
+    public async Task<IReadOnlyDictionary<string, CustomResourceSnapshot>> InstancesAsync(string resourceName) =>
+        new SortedDictionary<string, CustomResourceSnapshot>((await CurrentStatesAsync(App))
+            .Where(instance => instance.Value.Resource == resourceName)
+            .ToDictionary(instance => instance.Key, instance => instance.Value.Snapshot));
+
+    /// <summary>The current state of every instance of every resource, by instance id.</summary>
+    private static async Task<Dictionary<string, (string Resource, CustomResourceSnapshot Snapshot)>> CurrentStatesAsync(DistributedApplication app)
     {
         // WatchAsync begins with the current state of every instance, then waits for changes: a second is plenty.
-        var instances = new SortedDictionary<string, CustomResourceSnapshot>();
+        var instances = new Dictionary<string, (string, CustomResourceSnapshot)>();
         using var listed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
-            await foreach (var update in App.ResourceNotifications.WatchAsync(listed.Token))
-                if (update.Resource.Name == resourceName) instances[update.ResourceId] = update.Snapshot;
+            await foreach (var update in app.ResourceNotifications.WatchAsync(listed.Token))
+                instances[update.ResourceId] = (update.Resource.Name, update.Snapshot);
         }
         catch (OperationCanceledException)
         {
@@ -362,25 +368,18 @@ public sealed class TaskFlowApp : IAsyncLifetime
     private static async Task<List<(int Pid, DateTime StartTime)>> ProcessesAsync(DistributedApplication app)
     {
         var processes = new List<(int, DateTime)>();
-        using var listed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try
+        foreach (var (_, snapshot) in (await CurrentStatesAsync(app)).Values)
         {
-            await foreach (var update in app.ResourceNotifications.WatchAsync(listed.Token))
+            if (Pid(snapshot) is not { } pid) continue;
+            try
             {
-                if (Pid(update.Snapshot) is not { } pid) continue;
-                try
-                {
-                    using var process = System.Diagnostics.Process.GetProcessById(pid);
-                    processes.Add((pid, process.StartTime));
-                }
-                catch (ArgumentException)
-                {
-                    // Already gone.
-                }
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                processes.Add((pid, process.StartTime));
             }
-        }
-        catch (OperationCanceledException)
-        {
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
         }
         return processes;
     }
