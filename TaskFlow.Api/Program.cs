@@ -13,17 +13,25 @@ using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
+using TaskFlow.ServiceDefaults;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// The largest request the API reads: a task with every text field at its limit, written as \uXXXX escapes, is under
+// 40 KiB. Kestrel's default (30 MB) let a hostile body cost seconds of parsing before the first check (a 24 MB MCP
+// call took over 2 s on two cores); past this it is a 413 before anything is read.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
 builder.AddMessaging();
 builder.AddServiceDatabase<ApiDbContext>("tasksdb");
 
 builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options.SerializerOptions));
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ValidationErrorKeys.NameAsOnTheWire);
+// DataAnnotations on bound request records (SnoozeRequest, WebhookRequest), checked before the handler runs: a 400
+// ValidationProblem naming each field.
+builder.Services.AddValidation();
 builder.Services.AddOpenApi();
 
 builder.Services.AddAuthorization();

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace TaskFlow.Api;
@@ -59,4 +60,17 @@ public static class StorableText
         try { read(); return true; }
         catch (InvalidOperationException) { return false; }
     }
+}
+
+/// <summary>
+/// The framework's validation of <see cref="StorableText.Problem"/> for a bound string (a lone surrogate escape never
+/// gets this far: System.Text.Json refuses to decode it while binding).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
+public sealed class StorableTextAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        value is string text && StorableText.Problem(JsonNamingPolicy.SnakeCaseLower.ConvertName(context.MemberName ?? "value"), text) is { } problem
+            ? new ValidationResult(problem, context.MemberName is { } member ? [member] : null)
+            : ValidationResult.Success;
 }

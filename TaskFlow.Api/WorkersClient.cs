@@ -1,6 +1,6 @@
 using System.Net;
 using TaskFlow.Api.Tasks;
-using TaskFlow.Messaging.Contracts;
+using TaskFlow.ServiceDefaults.WorkersApi;
 using TaskFlow.Messaging.Events;
 
 namespace TaskFlow.Api;

@@ -28,6 +28,11 @@ public sealed class ClientErrorHandler(IProblemDetailsService problems) : IExcep
         // A request the framework could not bind (a query value of the wrong type, a body that is not the JSON
         // expected): its own sentence names the parameter, e.g. Failed to bind parameter "Nullable<bool> unread"
         // from "maybe".
+        // A body bound to a record whose JSON does not fit it: named like a validation error, by the JSON path of the
+        // value that did not fit ("minutes" for {"minutes": "ten"}; "body" for [] or broken JSON), as the endpoint's
+        // own checks name theirs.
+        if (exception is BadHttpRequestException { InnerException: JsonException unreadable })
+            return Unreadable(FieldOf(unreadable.Path));
         if (exception is BadHttpRequestException bad)
             return new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
 
@@ -50,4 +55,18 @@ public sealed class ClientErrorHandler(IProblemDetailsService problems) : IExcep
         }
         return null;
     }
+
+    /// <summary>"$.minutes" is minutes, "$.a.b" a.b; the whole body ("$", or no path: not JSON at all) is body.</summary>
+    private static string FieldOf(string? path) => path is null or "$" || !path.StartsWith("$.", StringComparison.Ordinal) ? "body" : path[2..];
+
+    private static HttpValidationProblemDetails Unreadable(string field) => new(new Dictionary<string, string[]>
+    {
+        [field] = [field == "body"
+            ? "The body is not the JSON object this endpoint reads (its request schema is in the OpenAPI document)."
+            : $"The {field} has the wrong JSON type or format, or text that cannot be decoded (its request schema is in the OpenAPI document)."],
+    })
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "One or more validation errors occurred.",
+    };
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging;
+using TaskFlow.ServiceDefaults;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;

@@ -1,22 +1,50 @@
 using System.ComponentModel;
-using System.Text.Json;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using TaskFlow.Api.Tasks;
-using TaskFlow.Messaging.Contracts;
+using TaskFlow.ServiceDefaults.WorkersApi;
 using TaskFlow.Messaging.Webhooks;
 
 namespace TaskFlow.Api.Notifications;
 
-/// <summary>Body of a snooze: remind again after some minutes, or at a given time.</summary>
+/// <summary>Body of a snooze: remind again after some minutes, or at a given time. Checked by the framework's validation.</summary>
 public sealed record SnoozeRequest(
-    [property: Description("1-10080 (a week).")] int? Minutes,
-    [property: Description("Date-time with offset, in the future (instead of minutes).")] DateTimeOffset? Until);
+    [property: Description("1-10080 (a week).")]
+    [property: JsonNumberHandling(JsonNumberHandling.Strict)] // "5" is not a number of minutes (the web default would read it)
+    [Range(1, 10080, ErrorMessage = "The minutes must be a whole number from 1 to 10080.")]
+    int? Minutes,
+    [property: Description("Date-time with offset, in the future within a year (instead of minutes).")]
+    string? Until) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        if (Minutes is not null) yield break;
+        if (Until is null) yield return new ValidationResult("Give minutes (or until).", [nameof(Minutes)]);
+        else if (!TryParseUntil(context.GetRequiredService<TimeProvider>().GetUtcNow(), out _))
+            yield return new ValidationResult("The until must be a future date-time with an offset, within a year.", [nameof(Until)]);
+    }
 
-/// <summary>Body of PUT /api/me/webhook.</summary>
+    /// <summary>How long to wait from <paramref name="now"/>: the minutes, else until then (a valid request has one).</summary>
+    public TimeSpan DelayFrom(DateTimeOffset now) =>
+        Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : TryParseUntil(now, out var at) ? at - now : TimeSpan.Zero;
+
+    private bool TryParseUntil(DateTimeOffset now, out DateTimeOffset at) =>
+        TaskInput.TryParseInstant(Until ?? "", out at) && at > now && at < now.AddYears(1);
+}
+
+/// <summary>Body of PUT /api/me/webhook. The framework checks its shape; the address policy checks the URL's destination.</summary>
 public sealed record WebhookRequest(
-    [property: Description("Absolute http or https URL notifications are POSTed to.")] string Url,
-    [property: Description("16-256 characters; signs each POST (X-TaskFlow-Signature: sha256=HMAC of \"{X-TaskFlow-Timestamp}.{body}\").")] string Secret);
+    [property: Description("Absolute http or https URL notifications are POSTed to.")]
+    [Required(ErrorMessage = "Give the url: an absolute http or https URL.")]
+    string Url,
+    [property: Description("16-256 characters; signs each POST (X-TaskFlow-Signature: sha256=HMAC of \"{X-TaskFlow-Timestamp}.{body}\").")]
+    [Required(ErrorMessage = "Give the secret: 16-256 characters.")]
+    [StringLength(256, MinimumLength = 16, ErrorMessage = "The secret must be a string of 16-256 characters.")]
+    [StorableText]
+    string Secret);
 
 /// <summary>The signed-in user's notifications and webhook; the Workers' NotificationService keeps them.</summary>
 public static class NotificationEndpoints
@@ -56,8 +84,7 @@ public static class NotificationEndpoints
 
         group.MapPost("/notifications/{notificationId:guid}/snooze", SnoozeAsync)
             .WithName("SnoozeNotification")
-            .WithSummary("Remind again later: moves the task's reminder (remind_at) and marks this notification read")
-            .Accepts<SnoozeRequest>("application/json");
+            .WithSummary("Remind again later: moves the task's reminder (remind_at) and marks this notification read");
 
         group.MapGet("/me/webhook", async Task<Results<Ok<WebhookView>, NotFound<ProblemDetails>>> (
                 HttpContext http, WorkersClient workers, CancellationToken ct) =>
@@ -67,8 +94,7 @@ public static class NotificationEndpoints
             .WithName("GetWebhook").WithSummary("Your webhook (the secret is never shown)");
 
         group.MapPut("/me/webhook", PutWebhookAsync)
-            .WithName("SetWebhook").WithSummary("Have notifications POSTed, signed, to your URL")
-            .Accepts<WebhookRequest>("application/json");
+            .WithName("SetWebhook").WithSummary("Have notifications POSTed, signed, to your URL");
 
         group.MapDelete("/me/webhook", async Task<NoContent> (HttpContext http, WorkersClient workers, CancellationToken ct) =>
             {
@@ -80,61 +106,33 @@ public static class NotificationEndpoints
     }
 
     private static async Task<Results<Ok<NotificationView>, NotFound<ProblemDetails>, ValidationProblem>> SnoozeAsync(
-        Guid notificationId, HttpContext http, WorkersClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
+        Guid notificationId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SnoozeRequest? request,
+        HttpContext http, WorkersClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var body = await JsonBodies.ReadObjectAsync(http.Request, "{\"minutes\": 10} or {\"until\": \"2026-12-01T09:00:00+01:00\"}", errors, ct);
-        TimeSpan? delay = null;
-        if (body is { } json)
-        {
-            if (json.TryGetProperty("minutes", out var minutes))
-            {
-                if (minutes.ValueKind == JsonValueKind.Number && minutes.TryGetInt32(out var m) && m is >= 1 and <= 10080) delay = TimeSpan.FromMinutes(m);
-                else errors["minutes"] = ["The minutes must be a whole number from 1 to 10080."];
-            }
-            else if (json.TryGetProperty("until", out var until))
-            {
-                var now = clock.GetUtcNow();
-                if (until.ValueKind == JsonValueKind.String && TaskInput.TryParseInstant(until.GetString()!, out var at) && at > now && at < now.AddYears(1))
-                    delay = at - now;
-                else errors["until"] = ["The until must be a future date-time with an offset, within a year."];
-            }
-            else errors["minutes"] = ["Give minutes (or until)."];
-        }
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (request is null) return MissingBody("""{"minutes": 10} or {"until": "2026-12-01T09:00:00+01:00"}""");
 
         var userId = http.User.UserId();
         var notification = await workers.GetAsync(userId, notificationId, ct);
         if (notification is null) return NotificationNotFound(notificationId);
-        var snoozed = await tasks.SnoozeAsync(userId, notification.TaskId, delay!.Value, ct);
+        var snoozed = await tasks.SnoozeAsync(userId, notification.TaskId, request.DelayFrom(clock.GetUtcNow()), ct);
         if (snoozed.Outcome != TaskOutcome.Ok)
             return NotFoundProblem.Of("Task not found", $"Task {notification.TaskId} of this notification no longer exists.");
         return TypedResults.Ok((await workers.MarkReadAsync(userId, notificationId, ct))!);
     }
 
     private static async Task<Results<Ok<WebhookView>, ValidationProblem>> PutWebhookAsync(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] WebhookRequest? request,
         HttpContext http, WorkersClient workers, WebhookAddressPolicy addresses, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var body = await JsonBodies.ReadObjectAsync(http.Request, "{\"url\": \"https://...\", \"secret\": \"...\"}", errors, ct);
-        Uri? url = null;
-        string? secret = null;
-        if (body is not null)
-        {
-            if (body.Value.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String)
-            {
-                (url, var problem) = await addresses.CheckAsync(u.GetString()!, ct);
-                if (problem is not null) errors["url"] = [problem];
-            }
-            else errors["url"] = ["Give the url: an absolute http or https URL."];
-            if (body.Value.TryGetProperty("secret", out var s) && s.ValueKind == JsonValueKind.String && s.GetString()!.Length is >= 16 and <= 256
-                && StorableText.Problem("secret", s.GetString()!) is null)
-                secret = s.GetString();
-            else errors["secret"] = ["The secret must be a string of 16-256 characters (and no NUL character or lone UTF-16 surrogate)."];
-        }
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        return TypedResults.Ok(await workers.PutWebhookAsync(http.User.UserId(), url!, secret!, ct));
+        if (request is null) return MissingBody("""{"url": "https://...", "secret": "..."}""");
+        // Where the URL leads needs a DNS lookup: asked here, after the framework has checked the body's shape.
+        var (url, problem) = await addresses.CheckAsync(request.Url, ct);
+        if (problem is not null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["url"] = [problem] });
+        return TypedResults.Ok(await workers.PutWebhookAsync(http.User.UserId(), url!, request.Secret, ct));
     }
+
+    private static ValidationProblem MissingBody(string expected) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Send {expected} as JSON."] });
 
     private static NotFound<ProblemDetails> NotificationNotFound(Guid notificationId) => NotFoundProblem.YouHaveNo("notification", notificationId);
 }

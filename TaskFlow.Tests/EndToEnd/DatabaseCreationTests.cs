@@ -2,7 +2,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TaskFlow.Api.Data;
-using TaskFlow.Messaging;
+using TaskFlow.ServiceDefaults;
 
 namespace TaskFlow.Tests.EndToEnd;
 

@@ -222,6 +222,29 @@ public sealed class TaskWriteTests(TaskFlowApp app)
         Assert.Equal("Call mum \U0001F4DE", (await user.CreateTaskAsync(new { title = "Call mum \U0001F4DE" }))["title"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/api/tasks")]
+    [InlineData("/mcp")]
+    public async Task A_body_over_the_limit_is_a_413_naming_the_limit_before_it_is_read(string path)
+    {
+        var user = await app.SignUpAsync();
+        var title = new string('x', (int)TaskFlow.Api.ApiLimits.MaxRequestBodyBytes);
+        var body = path == "/mcp"
+            ? """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":{"title":""" + $"\"{title}\"}}}}}}"
+            : $"{{\"title\":\"{title}\"}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        // Asking first: the server answers 413 instead of 100 Continue, so the body is never sent. (Sent anyway, the
+        // server answers and closes the connection while the client is still writing: the client sees only a reset.)
+        request.Headers.ExpectContinue = true;
+
+        var response = await user.Http.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode} {text}");
+        Assert.Contains(TaskFlow.Api.ApiLimits.MaxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), JsonNode.Parse(text)!["detail"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_bad_idempotency_key_is_a_400()
     {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using TaskFlow.Messaging.Contracts;
+using TaskFlow.ServiceDefaults.WorkersApi;
 using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Notifications;

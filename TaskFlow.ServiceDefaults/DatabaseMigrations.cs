@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.ServiceDefaults;
 
 public static class DatabaseMigrations
 {

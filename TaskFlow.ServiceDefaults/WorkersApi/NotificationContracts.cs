@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace TaskFlow.Messaging.Contracts;
+namespace TaskFlow.ServiceDefaults.WorkersApi;
 
 /// <summary>A notification as its user sees it: the Workers' internal endpoint answers it and the Api passes it on.</summary>
 public sealed record NotificationView(
