@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TaskFlow.Api.Tasks;
@@ -43,44 +44,52 @@ public static class TaskTools
         new("get_task", "Get a task", "Get one of the signed-in user's tasks by task_id.",
             Schema(["task_id"], TaskId()),
             ReadOnly: true, Destructive: false,
-            WithTaskId((call, id) => call.Tasks.GetAsync(call.UserId, id, call.CancellationToken))),
+            WithTaskId(async (call, id) => await call.Tasks.GetAsync(call.UserId, id, call.CancellationToken) is { } task ? TaskAnswer(task) : NotFound(id))),
         new("update_task", "Update a task",
             "Change some fields of a task: only the arguments given change; null clears description, category, due_date and due_at. "
             + "To complete or reopen a task prefer complete_task / reopen_task.",
             Schema(["task_id"], [TaskId(), .. TaskArguments()]),
-            ReadOnly: false, Destructive: false, WithTaskId(UpdateAsync)),
+            ReadOnly: false, Destructive: false, Changing(UpdateAsync)),
         new("complete_task", "Complete a task", "Mark a task completed (sets completed_at). Completing a completed task changes nothing.",
             Schema(["task_id"], TaskId()),
             ReadOnly: false, Destructive: false,
-            WithTaskId((call, id) => call.Tasks.CompleteAsync(call.UserId, id, null, call.CancellationToken))),
+            Changing((call, id) => call.Tasks.CompleteAsync(call.UserId, id, null, call.CancellationToken))),
         new("reopen_task", "Reopen a task", "Reopen a completed task: back to pending, completed_at cleared. A task that is not completed stays as it is.",
             Schema(["task_id"], TaskId()),
             ReadOnly: false, Destructive: false,
-            WithTaskId((call, id) => call.Tasks.ReopenAsync(call.UserId, id, null, call.CancellationToken))),
+            Changing((call, id) => call.Tasks.ReopenAsync(call.UserId, id, null, call.CancellationToken))),
         new("delete_task", "Delete a task", "Delete a task for good. Its audit history stays readable through task_history.",
             Schema(["task_id"], TaskId()),
             ReadOnly: false, Destructive: true,
-            WithTaskId((call, id) => call.Tasks.DeleteAsync(call.UserId, id, null, call.CancellationToken))),
+            WithTaskId(async (call, id) => await call.Tasks.DeleteAsync(call.UserId, id, null, call.CancellationToken) is TaskDeletion.Deleted
+                ? ToolAnswer.Ok(new JsonObject { ["task_id"] = id, ["deleted"] = true })
+                : NotFound(id))),
         new("set_reminder", "Set a reminder",
             "Remind the user about a task: either at a moment (remind_at) or some time before it is due (remind_before). null clears it.",
             Schema(["task_id"], TaskId(), TaskArgument("remind_at"), TaskArgument("remind_before")),
-            ReadOnly: false, Destructive: false, Requiring(["remind_at", "remind_before"], WithTaskId(UpdateAsync))),
+            ReadOnly: false, Destructive: false, Requiring(["remind_at", "remind_before"], Changing(UpdateAsync))),
         new("set_recurrence", "Set a recurrence",
             "Make a task repeat: when it is completed, the next occurrence is created. null stops the repetition.",
             Schema(["task_id", "recurrence"], TaskId(), TaskArgument("recurrence")),
-            ReadOnly: false, Destructive: false, WithTaskId(UpdateAsync)),
+            ReadOnly: false, Destructive: false, Changing(UpdateAsync)),
         new("task_history", "Task history", "The audit history of a task, oldest first: every event with the fields it changed (old and new values).",
             Schema(["task_id"], TaskId()),
             ReadOnly: true, Destructive: false, HistoryAsync),
     ];
 
-    private static Task<TaskResult> UpdateAsync(TaskToolCall call, int taskId) =>
+    private static Task<TaskChange> UpdateAsync(TaskToolCall call, int taskId) =>
         call.Tasks.UpdateAsync(call.UserId, taskId, TaskInput.Parse(call.BodyWithoutTaskId(), requireTitle: false), null, call.CancellationToken);
 
     private static async Task<ToolAnswer> AddAsync(TaskToolCall call)
     {
         var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(call.Arguments), requireTitle: true);
-        return Answer(await call.Tasks.CreateAsync(call.UserId, input, idempotencyKey: null, call.CancellationToken), taskId: null);
+        return await call.Tasks.CreateAsync(call.UserId, input, idempotencyKey: null, call.CancellationToken) switch
+        {
+            TaskCreation.Created(var task) => TaskAnswer(task),
+            TaskCreation.Invalid(var errors) => ToolAnswer.Invalid(errors),
+            // Replayed and KeyReused need an idempotency key, which add_task does not take.
+            _ => throw new UnreachableException(),
+        };
     }
 
     private static async Task<ToolAnswer> ListAsync(TaskToolCall call)
@@ -123,17 +132,29 @@ public static class TaskTools
     private static async Task<ToolAnswer> HistoryAsync(TaskToolCall call)
     {
         if (call.TaskId(out var error) is not { } taskId) return error!;
-        var (outcome, history) = await call.Tasks.HistoryAsync(call.UserId, taskId, call.CancellationToken);
-        return outcome switch
+        return await call.Tasks.HistoryAsync(call.UserId, taskId, call.CancellationToken) switch
         {
-            TaskOutcome.Ok => ToolAnswer.Ok(ToJson(history)),
-            TaskOutcome.Unavailable => ToolAnswer.Error("The audit history is unavailable right now; try again shortly."),
-            _ => NotFound(taskId),
+            TaskHistory.Found(var entries) => ToolAnswer.Ok(ToJson(entries)),
+            TaskHistory.Unavailable => ToolAnswer.Error("The audit history is unavailable right now; try again shortly."),
+            TaskHistory.NotFound => NotFound(taskId),
+            _ => throw new UnreachableException(),
         };
     }
 
-    private static Func<TaskToolCall, Task<ToolAnswer>> WithTaskId(Func<TaskToolCall, int, Task<TaskResult>> run) => async call =>
-        call.TaskId(out var error) is { } taskId ? Answer(await run(call, taskId), taskId) : error!;
+    /// <summary>A tool on one task: its task_id is checked first, then <paramref name="run"/> answers.</summary>
+    private static Func<TaskToolCall, Task<ToolAnswer>> WithTaskId(Func<TaskToolCall, int, Task<ToolAnswer>> run) => async call =>
+        call.TaskId(out var error) is { } taskId ? await run(call, taskId) : error!;
+
+    /// <summary>A tool that changes the task: its answer is the task as it is now.</summary>
+    private static Func<TaskToolCall, Task<ToolAnswer>> Changing(Func<TaskToolCall, int, Task<TaskChange>> change) => WithTaskId(async (call, taskId) =>
+        await change(call, taskId) switch
+        {
+            TaskChange.Done(var task) => TaskAnswer(task),
+            TaskChange.Invalid(var errors) => ToolAnswer.Invalid(errors),
+            // Tools send no If-Match, so a change is never stale.
+            TaskChange.NotFound or TaskChange.Stale => NotFound(taskId),
+            _ => throw new UnreachableException(),
+        });
 
     /// <summary>At least one of <paramref name="anyOf"/> must be given (null counts: it clears).</summary>
     private static Func<TaskToolCall, Task<ToolAnswer>> Requiring(string[] anyOf, Func<TaskToolCall, Task<ToolAnswer>> run) => call =>
@@ -141,13 +162,7 @@ public static class TaskTools
             ? run(call)
             : Task.FromResult(ToolAnswer.Error($"Give {string.Join(" or ", anyOf)}."));
 
-    private static ToolAnswer Answer(TaskResult result, int? taskId) => result.Outcome switch
-    {
-        TaskOutcome.Ok or TaskOutcome.Created when result.Task is { } task => ToolAnswer.Ok(ToJson(task.ToResponse())),
-        TaskOutcome.Deleted => ToolAnswer.Ok(new JsonObject { ["task_id"] = taskId, ["deleted"] = true }),
-        TaskOutcome.Invalid => ToolAnswer.Invalid(result.Errors!),
-        _ => NotFound(taskId),
-    };
+    private static ToolAnswer TaskAnswer(TaskItem task) => ToolAnswer.Ok(ToJson(task.ToResponse()));
 
     private static ToolAnswer NotFound(int? taskId) =>
         ToolAnswer.Error($"You have no task {taskId}. Use list_tasks to find the task_id of one of your tasks.");

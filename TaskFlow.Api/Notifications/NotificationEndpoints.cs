@@ -114,8 +114,7 @@ public static class NotificationEndpoints
         var userId = http.User.UserId();
         var notification = await workers.GetAsync(userId, notificationId, ct);
         if (notification is null) return NotificationNotFound(notificationId);
-        var snoozed = await tasks.SnoozeAsync(userId, notification.TaskId, request.DelayFrom(clock.GetUtcNow()), ct);
-        if (snoozed.Outcome != TaskOutcome.Ok)
+        if (await tasks.SnoozeAsync(userId, notification.TaskId, request.DelayFrom(clock.GetUtcNow()), ct) is not TaskChange.Done)
             return NotFoundProblem.Of("Task not found", $"Task {notification.TaskId} of this notification no longer exists.");
         return TypedResults.Ok((await workers.MarkReadAsync(userId, notificationId, ct))!);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,12 +20,13 @@ public static class InternalTaskEndpoints
             TaskService tasks, CancellationToken ct) =>
         {
             if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(idempotencyKey)) return TypedResults.BadRequest("user_id and an Idempotency-Key are required.");
-            var result = await tasks.CreateNextOccurrenceAsync(userId, taskId, idempotencyKey, ct);
-            return result.Outcome switch
+            return await tasks.CreateNextOccurrenceAsync(userId, taskId, idempotencyKey, ct) switch
             {
-                TaskOutcome.Created or TaskOutcome.Replayed when result.Task is { } next => TypedResults.Created($"/api/tasks/{next.Id}", next.ToResponse()),
-                TaskOutcome.NotFound => TypedResults.NotFound(),
-                _ => TypedResults.Ok(),
+                NextOccurrence.Created(var next) => TypedResults.Created($"/api/tasks/{next.Id}", next.ToResponse()),
+                NextOccurrence.TaskNotFound => TypedResults.NotFound(),
+                // Nothing (more) to create: the series is over, or an earlier call created this occurrence.
+                NextOccurrence.NoneFollows or NextOccurrence.AlreadyCreated => TypedResults.Ok(),
+                _ => throw new UnreachableException(),
             };
         });
         return group;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -77,22 +78,23 @@ public static class TaskEndpoints
             });
 
         var input = await TaskInput.ReadAsync(http.Request, requireTitle: true, cancellationToken);
-        var result = await tasks.CreateAsync(user.UserId(), input, idempotencyKey, cancellationToken);
-        switch (result.Outcome)
+        switch (await tasks.CreateAsync(user.UserId(), input, idempotencyKey, cancellationToken))
         {
-            case TaskOutcome.Created when result.Task is { } task:
+            case TaskCreation.Created(var task):
                 http.Response.Headers.ETag = task.ETag();
                 return TypedResults.Created($"/api/tasks/{task.Id}", task.ToResponse());
-            case TaskOutcome.Replayed when result.Earlier is { } earlier:
+            case TaskCreation.Replayed(var earlier):
                 http.Response.Headers.Location = $"/api/tasks/{earlier.TaskId}";
                 http.Response.Headers["Idempotent-Replayed"] = "true";
                 return TypedResults.Text(earlier.ResponseBody, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
-            case TaskOutcome.IdempotencyKeyReused:
+            case TaskCreation.KeyReused:
                 return TypedResults.Problem(
                     $"This {IdempotencyKeyHeader} was already used with a different body; use a new key for a new task.",
                     statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
+            case TaskCreation.Invalid(var errors):
+                return TypedResults.ValidationProblem(errors);
             default:
-                return TypedResults.ValidationProblem(result.Errors!);
+                throw new UnreachableException();
         }
     }
 
@@ -105,9 +107,9 @@ public static class TaskEndpoints
         return TypedResults.Ok(new TaskListResponse(page.Items.Select(t => t.ToResponse()).ToList(), page.NextCursor));
     }
 
-    private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>>> GetAsync(
         int taskId, HttpContext http, ClaimsPrincipal user, TaskService tasks, CancellationToken cancellationToken) =>
-        ToHttp(await tasks.GetAsync(user.UserId(), taskId, cancellationToken), taskId, http);
+        await tasks.GetAsync(user.UserId(), taskId, cancellationToken) is { } task ? WithETag(task, http) : TaskNotFound(taskId);
 
     private static async Task<Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         int taskId, HttpContext http, ClaimsPrincipal user, TaskService tasks,
@@ -130,42 +132,42 @@ public static class TaskEndpoints
     private static async Task<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>> DeleteAsync(
         int taskId, ClaimsPrincipal user, TaskService tasks,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken) =>
-        (await tasks.DeleteAsync(user.UserId(), taskId, ifMatch, cancellationToken)).Outcome switch
+        await tasks.DeleteAsync(user.UserId(), taskId, ifMatch, cancellationToken) switch
         {
-            TaskOutcome.Deleted => TypedResults.NoContent(),
-            TaskOutcome.Stale => Stale(taskId),
-            _ => TaskNotFound(taskId),
+            TaskDeletion.Deleted => TypedResults.NoContent(),
+            TaskDeletion.Stale => Stale(taskId),
+            TaskDeletion.NotFound => TaskNotFound(taskId),
+            _ => throw new UnreachableException(),
         };
 
     private static async Task<Results<Ok<IReadOnlyList<TaskHistoryEntry>>, NotFound<ProblemDetails>, ProblemHttpResult>> HistoryAsync(
         int taskId, ClaimsPrincipal user, TaskService tasks, CancellationToken cancellationToken)
     {
-        var (outcome, history) = await tasks.HistoryAsync(user.UserId(), taskId, cancellationToken);
-        return outcome switch
+        return await tasks.HistoryAsync(user.UserId(), taskId, cancellationToken) switch
         {
-            TaskOutcome.Ok => TypedResults.Ok(history),
-            TaskOutcome.Unavailable => TypedResults.Problem("The audit history is unavailable right now; try again shortly.",
+            TaskHistory.Found(var entries) => TypedResults.Ok(entries),
+            TaskHistory.Unavailable => TypedResults.Problem("The audit history is unavailable right now; try again shortly.",
                 statusCode: StatusCodes.Status503ServiceUnavailable),
-            _ => TaskNotFound(taskId),
+            TaskHistory.NotFound => TaskNotFound(taskId),
+            _ => throw new UnreachableException(),
         };
     }
 
-    /// <summary>A single-task answer: the task with its ETag, or why not (404, 412, 400).</summary>
+    /// <summary>A changed task's answer: the task with its ETag, or why not (404, 412, 400).</summary>
     private static Results<Ok<TaskResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult> ToHttp(
-        TaskResult result, int taskId, HttpContext http)
-    {
-        switch (result.Outcome)
+        TaskChange change, int taskId, HttpContext http) => change switch
         {
-            case TaskOutcome.Ok when result.Task is { } task:
-                http.Response.Headers.ETag = task.ETag();
-                return TypedResults.Ok(task.ToResponse());
-            case TaskOutcome.Invalid:
-                return TypedResults.ValidationProblem(result.Errors!);
-            case TaskOutcome.Stale:
-                return Stale(taskId);
-            default:
-                return TaskNotFound(taskId);
-        }
+            TaskChange.Done(var task) => WithETag(task, http),
+            TaskChange.Invalid(var errors) => TypedResults.ValidationProblem(errors),
+            TaskChange.Stale => Stale(taskId),
+            TaskChange.NotFound => TaskNotFound(taskId),
+            _ => throw new UnreachableException(),
+        };
+
+    private static Ok<TaskResponse> WithETag(TaskItem task, HttpContext http)
+    {
+        http.Response.Headers.ETag = task.ETag();
+        return TypedResults.Ok(task.ToResponse());
     }
 
     private static ProblemHttpResult Stale(int taskId) =>

@@ -10,19 +10,6 @@ using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Api.Tasks;
 
-public enum TaskOutcome { Ok, Created, Replayed, Deleted, NotFound, Invalid, Stale, IdempotencyKeyReused, Unavailable }
-
-/// <summary>What a task operation came to; REST and MCP each turn it into their own kind of answer.</summary>
-public sealed record TaskResult(TaskOutcome Outcome, TaskItem? Task = null, IDictionary<string, string[]>? Errors = null)
-{
-    /// <summary>For <see cref="TaskOutcome.Replayed"/>: the first answer to this idempotency key.</summary>
-    public IdempotencyRecord? Earlier { get; init; }
-
-    public static readonly TaskResult NotFound = new(TaskOutcome.NotFound);
-    public static readonly TaskResult Stale = new(TaskOutcome.Stale);
-    public static TaskResult Invalid(IDictionary<string, string[]> errors) => new(TaskOutcome.Invalid, Errors: errors);
-}
-
 public sealed record TaskPage(IReadOnlyList<TaskItem> Items, string? NextCursor);
 
 /// <summary>
@@ -38,9 +25,9 @@ public sealed class TaskService(
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<TaskService> logger)
 {
-    public async Task<TaskResult> CreateAsync(string userId, TaskInput input, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<TaskCreation> CreateAsync(string userId, TaskInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        if (!input.IsValid || !input.FitsTask(task: null)) return TaskResult.Invalid(input.Errors);
+        if (!input.IsValid || !input.FitsTask(task: null)) return new TaskCreation.Invalid(input.Errors);
 
         return await AddOnceAsync(userId, idempotencyKey, IdempotencyRecord.Hash(input.RawBody), async now =>
         {
@@ -69,20 +56,19 @@ public sealed class TaskService(
     /// Creates the occurrence that follows <paramref name="taskId"/> in its series: same title, description,
     /// priority, category, tags, pinned, zone, reminder offset and rule; due at the rule's next date. Exactly once per
     /// <paramref name="idempotencyKey"/> (the Workers derive it from series and occurrence), so a redelivered
-    /// completion, a retry or a second completion after reopening adds nothing. NotFound when the task is gone;
-    /// Ok without a task when it no longer repeats or its series has ended.
+    /// completion, a retry or a second completion after reopening adds nothing.
     /// </summary>
-    public async Task<TaskResult> CreateNextOccurrenceAsync(string userId, int taskId, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<NextOccurrence> CreateNextOccurrenceAsync(string userId, int taskId, string idempotencyKey, CancellationToken cancellationToken)
     {
         var previous = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-        if (previous is null) return TaskResult.NotFound;
-        if (previous is not { Recurrence: { } rule, SeriesStart: { } start, Occurrence: { } occurrence }) return new TaskResult(TaskOutcome.Ok);
+        if (previous is null) return new NextOccurrence.TaskNotFound();
+        if (previous is not { Recurrence: { } rule, SeriesStart: { } start, Occurrence: { } occurrence }) return new NextOccurrence.NoneFollows();
 
         var allDay = previous.DueAt is null;
-        if (Recurrence.Occurrence(rule, start, previous.TimeZone, allDay, index: occurrence) is not { } nextDue) return new TaskResult(TaskOutcome.Ok);
+        if (Recurrence.Occurrence(rule, start, previous.TimeZone, allDay, index: occurrence) is not { } nextDue) return new NextOccurrence.NoneFollows();
 
         var requestHash = IdempotencyRecord.Hash(System.Text.Encoding.UTF8.GetBytes($"{previous.SeriesId}:{occurrence + 1}"));
-        return await AddOnceAsync(userId, idempotencyKey, requestHash, async now =>
+        var creation = await AddOnceAsync(userId, idempotencyKey, requestHash, async now =>
         {
             var task = new TaskItem
             {
@@ -104,13 +90,15 @@ public sealed class TaskService(
             else if (previous is { RemindAt: { } remindAt, DueKey: var due } && due != TaskItem.NoDueKey) task.RemindAtTime(task.DueKey - (due - remindAt));
             return task;
         }, cancellationToken);
+        // The key is derived from series and occurrence, and so is the hash: a key seen before was this occurrence.
+        return creation is TaskCreation.Created(var next) ? new NextOccurrence.Created(next) : new NextOccurrence.AlreadyCreated();
     }
 
     /// <summary>
     /// Stores a new task and its <c>task.created</c> event; with an idempotency key, also the first answer, and a
     /// key seen before (or racing in at the same moment) replays that answer instead of adding anything.
     /// </summary>
-    private async Task<TaskResult> AddOnceAsync(
+    private async Task<TaskCreation> AddOnceAsync(
         string userId, string? idempotencyKey, byte[] requestHash, Func<DateTimeOffset, Task<TaskItem>> build, CancellationToken cancellationToken)
     {
         if (idempotencyKey is not null
@@ -148,7 +136,7 @@ public sealed class TaskService(
             if (winner is null) throw;
             return Replay(winner, requestHash);
         }
-        return new TaskResult(TaskOutcome.Created, task);
+        return new TaskCreation.Created(task);
     }
 
     /// <summary>The tasks of one of the user's series, by occurrence; null when they have no such series.</summary>
@@ -177,11 +165,9 @@ public sealed class TaskService(
         return true;
     }
 
-    public async Task<TaskResult> GetAsync(string userId, int taskId, CancellationToken cancellationToken)
-    {
-        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-        return task is null ? TaskResult.NotFound : new TaskResult(TaskOutcome.Ok, task);
-    }
+    /// <summary>The user's task; null when they have no such task (another user's included).</summary>
+    public Task<TaskItem?> GetAsync(string userId, int taskId, CancellationToken cancellationToken) =>
+        db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
 
     public async Task<TaskPage> ListAsync(string userId, TaskQuery query, CancellationToken cancellationToken)
     {
@@ -191,35 +177,35 @@ public sealed class TaskService(
         return new TaskPage(page, hasMore ? query.NextCursor(page[^1]) : null);
     }
 
-    public Task<TaskResult> UpdateAsync(string userId, int taskId, TaskInput input, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<TaskChange> UpdateAsync(string userId, int taskId, TaskInput input, string? ifMatch, CancellationToken cancellationToken) =>
         input.IsValid
             ? ChangeAsync(userId, taskId, ifMatch, input, appliesTo: _ => true, cancellationToken)
-            : Task.FromResult(TaskResult.Invalid(input.Errors));
+            : Task.FromResult<TaskChange>(new TaskChange.Invalid(input.Errors));
 
-    public Task<TaskResult> CompleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<TaskChange> CompleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
         ChangeAsync(userId, taskId, ifMatch, TaskInput.ForStatus(TaskItemStatus.Completed), appliesTo: _ => true, cancellationToken);
 
     /// <summary>Back to pending; a task that is not completed stays as it is.</summary>
-    public Task<TaskResult> ReopenAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<TaskChange> ReopenAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
         ChangeAsync(userId, taskId, ifMatch, TaskInput.ForStatus(TaskItemStatus.Pending),
             appliesTo: task => task.Status == TaskItemStatus.Completed, cancellationToken);
 
     /// <summary>Reminds again <paramref name="delay"/> from now (the task's remind_at moves, so the schedule follows).</summary>
-    public Task<TaskResult> SnoozeAsync(string userId, int taskId, TimeSpan delay, CancellationToken cancellationToken) =>
+    public Task<TaskChange> SnoozeAsync(string userId, int taskId, TimeSpan delay, CancellationToken cancellationToken) =>
         ChangeAsync(userId, taskId, ifMatch: null, TaskInput.ForReminder(Now() + delay), appliesTo: _ => true, cancellationToken);
 
-    public Task<TaskResult> DeleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
-        db.WithLockedTaskAsync(taskId, userId, async task =>
+    public Task<TaskDeletion> DeleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
+        db.WithLockedTaskAsync<TaskDeletion>(taskId, userId, async task =>
         {
-            if (task is null) return TaskResult.NotFound;
-            if (!IfMatchAllows(ifMatch, task)) return TaskResult.Stale;
+            if (task is null) return new TaskDeletion.NotFound();
+            if (!IfMatchAllows(ifMatch, task)) return new TaskDeletion.Stale();
 
             db.Tasks.Remove(task);
             db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
                 EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId), clock));
             db.EnqueueTaskUpdate(task, TaskChangeKind.Deleted, clock);
             await db.SaveChangesAsync(cancellationToken);
-            return new TaskResult(TaskOutcome.Deleted, task);
+            return new TaskDeletion.Deleted(task);
         }, cancellationToken);
 
     /// <summary>
@@ -227,8 +213,7 @@ public sealed class TaskService(
     /// itself: it only returns events carrying this user's id. A task with no recorded events yet is still
     /// the owner's while it exists here.
     /// </summary>
-    public async Task<(TaskOutcome Outcome, IReadOnlyList<TaskHistoryEntry> History)> HistoryAsync(
-        string userId, int taskId, CancellationToken cancellationToken)
+    public async Task<TaskHistory> HistoryAsync(string userId, int taskId, CancellationToken cancellationToken)
     {
         IReadOnlyList<TaskHistoryEntry> history;
         try
@@ -238,12 +223,12 @@ public sealed class TaskService(
         catch (Exception exception) when (WorkersCalls.IsUnavailable(exception))
         {
             logger.LogWarning(exception, "The Workers' audit service did not answer for task {TaskId}.", taskId);
-            return (TaskOutcome.Unavailable, []);
+            return new TaskHistory.Unavailable();
         }
-        if (history.Count > 0) return (TaskOutcome.Ok, history);
+        if (history.Count > 0) return new TaskHistory.Found(history);
 
         var exists = await db.Tasks.AnyAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-        return (exists ? TaskOutcome.Ok : TaskOutcome.NotFound, history);
+        return exists ? new TaskHistory.Found(history) : new TaskHistory.NotFound();
     }
 
     public Task<List<CategoryCount>> CategoriesAsync(string userId, CancellationToken cancellationToken) =>
@@ -270,13 +255,13 @@ public sealed class TaskService(
     /// writers queue up: without If-Match the last write wins, and every event's "old" values are the ones its change
     /// really replaced.
     /// </summary>
-    private Task<TaskResult> ChangeAsync(
+    private Task<TaskChange> ChangeAsync(
         string userId, int taskId, string? ifMatch, TaskInput input, Func<TaskItem, bool> appliesTo, CancellationToken cancellationToken) =>
-        db.WithLockedTaskAsync(taskId, userId, async task =>
+        db.WithLockedTaskAsync<TaskChange>(taskId, userId, async task =>
         {
-            if (task is null) return TaskResult.NotFound;
-            if (!IfMatchAllows(ifMatch, task)) return TaskResult.Stale;
-            if (!input.FitsTask(task)) return TaskResult.Invalid(input.Errors);
+            if (task is null) return new TaskChange.NotFound();
+            if (!IfMatchAllows(ifMatch, task)) return new TaskChange.Stale();
+            if (!input.FitsTask(task)) return new TaskChange.Invalid(input.Errors);
 
             var now = Now();
             var changes = appliesTo(task) ? TaskChanges.Apply(task, input, now) : [];
@@ -288,13 +273,11 @@ public sealed class TaskService(
                 db.EnqueueTaskUpdate(task, TaskChangeKind.Updated, clock);
                 await db.SaveChangesAsync(cancellationToken);
             }
-            return new TaskResult(TaskOutcome.Ok, task);
+            return new TaskChange.Done(task);
         }, cancellationToken);
 
-    private static TaskResult Replay(IdempotencyRecord earlier, byte[] requestHash) =>
-        earlier.RequestHash.AsSpan().SequenceEqual(requestHash)
-            ? new TaskResult(TaskOutcome.Replayed) { Earlier = earlier }
-            : new TaskResult(TaskOutcome.IdempotencyKeyReused);
+    private static TaskCreation Replay(IdempotencyRecord earlier, byte[] requestHash) =>
+        earlier.RequestHash.AsSpan().SequenceEqual(requestHash) ? new TaskCreation.Replayed(earlier) : new TaskCreation.KeyReused();
 
     /// <summary>No If-Match: last write wins. Otherwise one of the listed tags (or *) must be the current version.</summary>
     private static bool IfMatchAllows(string? ifMatch, TaskItem task)
