@@ -30,12 +30,14 @@ public sealed class WebUiTests(ReplicatedApp app, Browser browser)
             await editor.GetByLabel("Priority").SelectOptionAsync("high");
             await editor.GetByLabel("Category").FillAsync("work");
             await editor.GetByLabel("Tags").FillAsync("release, docs");
+            await editor.GetByLabel("Pinned").CheckAsync();
             await editor.GetByLabel("Due date").FillAsync("2031-05-02");
             await editor.GetByLabel("Due time").FillAsync("17:30");
         }, screenshot: "editor");
 
         await Assertions.Expect(second.Task("Ship the release notes")).ToBeVisibleAsync(new() { Timeout = 2_000 });
         await Assertions.Expect(first.Task("Ship the release notes")).ToContainTextAsync("#release");
+        await Assertions.Expect(second.Task("Ship the release notes").Locator(".chip.pinned")).ToHaveTextAsync("Pinned");
         await first.CreateTaskAsync("Book the team offsite");
         await Assertions.Expect(second.Task("Book the team offsite")).ToBeVisibleAsync(new() { Timeout = 2_000 });
         await first.ScreenshotAsync("tasks");

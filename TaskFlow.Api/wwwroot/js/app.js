@@ -153,6 +153,7 @@ function renderTask(task) {
       el('div', { class: 'title' }, task.title),
       task.description ? el('div', { class: 'description' }, task.description) : null,
       el('div', { class: 'meta' },
+        task.pinned ? el('span', { class: 'chip pinned' }, 'Pinned') : null,
         el('span', { class: `chip ${task.priority}` }, `${task.priority} priority`),
         task.status === 'in_progress' ? el('span', { class: 'chip' }, 'in progress') : null,
         task.category ? el('span', { class: 'chip' }, task.category) : null,
@@ -199,6 +200,7 @@ function openEditor(task = null) {
     form.priority.value = task.priority;
     form.category.value = task.category ?? '';
     form.tags.value = task.tags.join(', ');
+    form.pinned.checked = task.pinned;
     const due = task.due_at ? instantToZoned(task.due_at, zone) : { date: task.due_date ?? '', time: '' };
     form.due_date.value = due.date;
     form.due_time.value = due.time;
@@ -222,6 +224,7 @@ function editorBody() {
     priority: form.priority.value,
     category: form.category.value.trim() || null,
     tags: form.tags.value.split(',').map((t) => t.trim()).filter(Boolean),
+    pinned: form.pinned.checked,
     time_zone: zone,
   };
   const date = form.due_date.value;
