@@ -19,7 +19,7 @@ public static class TaskEndpoints
             .WithName("CreateTask")
             .WithSummary("Create a task")
             .WithDescription("With an Idempotency-Key header, a replay within 24 hours returns the first response and creates nothing; the same key with another body is a 422.")
-            .Accepts<CreateTaskRequest>("application/json")
+            .AcceptsTaskBody(TaskRequestBodies.Create)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListAsync)
@@ -32,7 +32,7 @@ public static class TaskEndpoints
             .WithName("UpdateTask")
             .WithSummary("Change some fields of a task")
             .WithDescription("Only the fields sent change. With If-Match, a stale ETag is a 412; without it the last write wins.")
-            .Accepts<UpdateTaskRequest>("application/json")
+            .AcceptsTaskBody(TaskRequestBodies.Update)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapPost("/{taskId:int}/complete", CompleteAsync)

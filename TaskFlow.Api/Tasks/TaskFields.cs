@@ -13,8 +13,9 @@ public sealed record TaskField(string Name, Func<TaskItem, object?> Value, JsonO
 
 /// <summary>
 /// A task's fields, in one place and in wire order: the parser's known fields (<see cref="TaskInput"/>), what change
-/// tracking compares (<see cref="TaskChanges"/>) and the agent tools' argument schemas come from here; the records that
-/// carry them (TaskResponse, the request bodies, task.created) are held to this list by the fast tests.
+/// tracking compares (<see cref="TaskChanges"/>), the agent tools' argument schemas and the OpenAPI request bodies
+/// (<see cref="TaskRequestBodies"/>) come from here; the records that carry them (TaskResponse, task.created) are held
+/// to this list by the fast tests.
 /// </summary>
 public static class TaskFields
 {

@@ -21,12 +21,19 @@ public sealed class OpenApiTests(TaskFlowApp app)
 
         var create = paths["/api/tasks"]!["post"]!;
         Assert.Contains("Idempotency-Key", ParameterNames(create));
-        Assert.NotNull(create["requestBody"]!["content"]!["application/json"]);
+        // The bodies are TaskFields' schemas: what the parser reads, with its limits.
+        var createBody = create["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Equal(TaskFlow.Api.Tasks.TaskFields.SettableNames, createBody["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(200, createBody["properties"]!["title"]!["maxLength"]!.GetValue<int>());
+        Assert.Equal(["low", "medium", "high"], createBody["properties"]!["priority"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["title"], createBody["required"]!.AsArray().Select(v => v!.GetValue<string>()));
         AssertStatuses(create, "201", "400", "401", "415", "422", "429");
 
         var patch = paths["/api/tasks/{taskId}"]!["patch"]!;
         Assert.Contains("If-Match", ParameterNames(patch));
         AssertStatuses(patch, "200", "400", "401", "404", "412", "429");
+        Assert.Equal(TaskFlow.Api.Tasks.TaskFields.SettableNames,
+            patch["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!.AsObject().Select(p => p.Key));
         AssertStatuses(paths["/api/tasks/{taskId}"]!["delete"]!, "204", "401", "404", "412", "429");
         AssertStatuses(paths["/api/tasks/{taskId}/complete"]!["post"]!, "200", "404", "412");
         AssertStatuses(paths["/api/tasks/{taskId}/reopen"]!["post"]!, "200", "404", "412");

@@ -1,20 +1,27 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Events;
 
 namespace TaskFlow.UnitTests.Tasks;
 
 /// <summary>
-/// The records that carry a task's fields hold exactly the fields of <see cref="TaskFields"/>: a field added there and
-/// forgotten in a request body, the response or task.created fails here, before any end-to-end test.
+/// What carries a task's fields holds exactly the fields of <see cref="TaskFields"/>: the request bodies are made from
+/// it; a field added there and forgotten in the response or task.created fails here, before any end-to-end test.
 /// </summary>
 public sealed class TaskFieldsTests
 {
     [Fact]
-    public void The_request_bodies_document_exactly_the_fields_clients_set()
+    public void The_request_bodies_are_the_fields_clients_set_with_their_schemas()
     {
-        Assert.Equal(TaskFields.SettableNames, WireNames<CreateTaskRequest>());
-        Assert.Equal(TaskFields.SettableNames, WireNames<UpdateTaskRequest>());
+        foreach (var body in new[] { TaskRequestBodies.Create, TaskRequestBodies.Update })
+        {
+            Assert.Equal(TaskFields.SettableNames, body["properties"]!.AsObject().Select(p => p.Key));
+            Assert.All(TaskFields.SettableNames, name => Assert.True(JsonNode.DeepEquals(TaskFields.SchemaOf(name), body["properties"]![name])));
+            Assert.False(body["additionalProperties"]!.GetValue<bool>());
+        }
+        Assert.Equal(["title"], TaskRequestBodies.Create["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Empty(TaskRequestBodies.Update["required"]!.AsArray());
     }
 
     [Fact]

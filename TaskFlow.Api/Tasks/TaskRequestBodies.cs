@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace TaskFlow.Api.Tasks;
+
+/// <summary>
+/// The bodies of <c>POST /api/tasks</c> and <c>PATCH /api/tasks/{id}</c> as JSON Schemas made from
+/// <see cref="TaskFields"/>, the list the parser reads and the agent tools publish: the OpenAPI document describes
+/// exactly the fields <see cref="TaskInput"/> accepts, with the same limits, and cannot drift from it.
+/// </summary>
+public static class TaskRequestBodies
+{
+    public static JsonObject Create => Body(["title"], "A new task: title is required; every other field has a default.");
+
+    public static JsonObject Update => Body([], "Only the fields sent change; null clears description, category, due_date and due_at.");
+
+    /// <summary>
+    /// The endpoint reads <paramref name="schema"/> as JSON itself (TaskInput names each bad field): any other content
+    /// type is a 415 (routing's Accepts check), and the OpenAPI document shows the schema as the request body.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsTaskBody(this RouteHandlerBuilder endpoint, JsonObject schema) => endpoint
+        // Any JSON object as far as routing and the generator go; the transformer puts the real schema in.
+        .Accepts<JsonObject>("application/json")
+        .AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            var parsed = OpenApiModelFactory.Parse<OpenApiSchema>(schema.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, context.Document ?? new OpenApiDocument(), out var diagnostic, "json");
+            if (parsed is null || diagnostic?.Errors.Count > 0)
+                throw new InvalidOperationException($"The task body schema does not read as OpenAPI: {string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? [])}");
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = parsed } },
+            };
+            return Task.CompletedTask;
+        });
+
+    private static JsonObject Body(string[] required, string description) => new()
+    {
+        ["type"] = "object",
+        ["description"] = description,
+        ["properties"] = new JsonObject(TaskFields.SettableNames.Select(name => KeyValuePair.Create(name, (JsonNode?)TaskFields.SchemaOf(name)))),
+        ["required"] = new JsonArray([.. required.Select(name => (JsonNode?)name)]),
+        // Unknown fields are a 400 naming them.
+        ["additionalProperties"] = false,
+    };
+}
