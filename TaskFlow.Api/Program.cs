@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -27,7 +28,13 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.AddMessaging();
 builder.AddServiceDatabase<ApiDbContext>("tasksdb");
 
-builder.Services.ConfigureHttpJsonOptions(options => EventJson.Configure(options.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    EventJson.Configure(options.SerializerOptions);
+    // A number is a JSON number: "5" is not 5 in a bound body (the web default would read it), as in the task bodies
+    // TaskInput reads, and the OpenAPI document then says integer, not "integer or string".
+    options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+});
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ValidationErrorKeys.NameAsOnTheWire);
 // DataAnnotations on bound request records (SnoozeRequest, WebhookRequest), checked before the handler runs: a 400
 // ValidationProblem naming each field.

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -13,11 +12,10 @@ namespace TaskFlow.Api.Notifications;
 /// <summary>Body of a snooze: remind again after some minutes, or at a given time. Checked by the framework's validation.</summary>
 public sealed record SnoozeRequest(
     [property: Description("1-10080 (a week).")]
-    [property: JsonNumberHandling(JsonNumberHandling.Strict)] // "5" is not a number of minutes (the web default would read it)
     [Range(1, 10080, ErrorMessage = "The minutes must be a whole number from 1 to 10080.")]
-    int? Minutes,
+    int? Minutes = null,
     [property: Description("Date-time with offset, in the future within a year (instead of minutes).")]
-    string? Until) : IValidatableObject
+    string? Until = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {

@@ -41,6 +41,11 @@ public sealed class OpenApiTests(TaskFlowApp app)
         Assert.NotNull(paths["/api/categories"]!["get"]);
         Assert.NotNull(paths["/api/tags"]!["get"]);
 
+        // A bound body says what the binder takes: minutes is a number (never "5"), and either field may be left out.
+        var snooze = document["components"]!["schemas"]!["SnoozeRequest"]!;
+        Assert.DoesNotContain("string", snooze["properties"]!["minutes"]!["type"]!.ToJsonString());
+        Assert.Empty(snooze["required"]?.AsArray() ?? []);
+
         var taskSchema = document["components"]!["schemas"]!["TaskResponse"]!["properties"]!.AsObject();
         foreach (var field in new[] { "task_id", "title", "tags", "due_at", "time_zone", "completed_at", "created_at", "updated_at" })
             Assert.True(taskSchema.ContainsKey(field), $"TaskResponse lacks {field}");
