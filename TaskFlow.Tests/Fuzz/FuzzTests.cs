@@ -77,7 +77,10 @@ public sealed class FuzzTests(TaskFlowApp app, ITestOutputHelper output)
         output.WriteLine($"{total} requests in {clock.Elapsed.TotalSeconds:0.0} s.");
         foreach (var (name, counts) in statuses)
             output.WriteLine($"{name}: {string.Join(" ", counts.Select(c => $"{c.Key}x{c.Value}"))}");
-        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join("\n", failures.Take(20))}");
+        // A failure says what the Api logged about it too: a 5xx or a JSON-RPC -32603 names no cause in its answer.
+        var apiLog = failures.Count == 0 ? "" : await app.RecentLogsAsync("api", 200);
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join("\n", failures.Take(20))}\n" +
+            $"The Api's recent errors:\n{string.Join("\n", apiLog.Split('\n').Where(line => line.Contains("fail", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal)).TakeLast(40))}");
         // Rate limits and sign-in did not hide an operation: each was answered on its merits at least once.
         Assert.All(statuses, s => Assert.True(s.Value.Keys.Any(code => code is not (401 or 429)), $"{s.Key} was never answered past 401/429"));
     }
