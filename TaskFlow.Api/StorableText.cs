@@ -7,7 +7,8 @@ namespace TaskFlow.Api;
 /// Text a Postgres text column can hold. JSON and query strings can carry two kinds it cannot: the NUL character
 /// (<c>\u0000</c>), which Postgres refuses, and a lone UTF-16 surrogate (<c>"\ud800"</c> in JSON), which has no UTF-8
 /// form, so the driver cannot even send it. Both were 500s; every field checks here and answers a 400 naming itself.
-/// (System.Text.Json does not decode a lone surrogate at all: a JSON body is checked by <see cref="UndecodableProperty"/>.)
+/// (System.Text.Json does not decode a lone surrogate at all: a body bound to a record then fails to bind, which
+/// ClientErrorHandler answers naming the field; the task bodies TaskInput reads are checked by <see cref="UndecodableProperty"/>.)
 /// </summary>
 public static class StorableText
 {

@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using FromBodyAttribute = Microsoft.AspNetCore.Mvc.FromBodyAttribute;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,13 +14,29 @@ using TaskFlow.Api.Data;
 
 namespace TaskFlow.Api.Accounts;
 
-/// <summary>Body of register and login.</summary>
+/// <summary>Body of register and login, checked by the framework's validation (Identity then judges the address and password).</summary>
 public sealed record Credentials(
-    [property: Description("An e-mail address, at most 256 characters; it is the user name.")] string Email,
-    [property: Description("At least 6 characters with a digit, a lower and an upper case letter and a symbol; at most 256.")] string Password);
+    [property: Description("An e-mail address, at most 256 characters; it is the user name.")]
+    [Required(AllowEmptyStrings = true, ErrorMessage = "The email must be a non-empty string.")]
+    [MinLength(1, ErrorMessage = "The email must be a non-empty string.")]
+    [MaxLength(AccountEndpoints.MaxEmailLength, ErrorMessage = "The email must be at most {1} characters long.")]
+    [StorableText]
+    string Email,
+    [property: Description("At least 6 characters with a digit, a lower and an upper case letter and a symbol; at most 256.")]
+    [Required(AllowEmptyStrings = true, ErrorMessage = "The password must be a non-empty string.")]
+    [MinLength(1, ErrorMessage = "The password must be a non-empty string.")]
+    [MaxLength(AccountEndpoints.MaxPasswordLength, ErrorMessage = "The password must be at most {1} characters long.")]
+    [StorableText]
+    string Password);
 
 /// <summary>Body of refresh.</summary>
-public sealed record RefreshRequest([property: Description("The refresh token from login or the last refresh.")] string RefreshToken);
+public sealed record RefreshRequest(
+    [property: Description("The refresh token from login or the last refresh.")]
+    [Required(AllowEmptyStrings = true, ErrorMessage = "The refresh_token must be a non-empty string.")]
+    [MinLength(1, ErrorMessage = "The refresh_token must be a non-empty string.")]
+    [MaxLength(AccountEndpoints.MaxRefreshTokenLength, ErrorMessage = "The refresh_token must be at most {1} characters long.")]
+    [StorableText]
+    string RefreshToken);
 
 /// <summary>
 /// The accounts TaskFlow supports: register, sign in for a bearer token, and trade a refresh token for new tokens.
@@ -32,7 +49,7 @@ public static class AccountEndpoints
     public const int MaxEmailLength = 256;
     public const int MaxPasswordLength = 256;
     /// <summary>Far above a real one (about 1 KB); only bounds the work a made-up one causes.</summary>
-    private const int MaxRefreshTokenLength = 16_384;
+    public const int MaxRefreshTokenLength = 16_384;
 
     private const string FamilyItem = "taskflow.refresh_family";
     private const string TokenItem = "taskflow.refresh_token";
@@ -42,23 +59,20 @@ public static class AccountEndpoints
     {
         var group = routes.MapGroup("/api/auth").WithTags("Auth");
         group.MapPost("/register", RegisterAsync)
-            .WithName("Register").WithSummary("Create an account (the e-mail address is the user name)")
-            .Accepts<Credentials>("application/json");
+            .WithName("Register").WithSummary("Create an account (the e-mail address is the user name)");
         group.MapPost("/login", LoginAsync)
             .WithName("Login").WithSummary("Sign in: a bearer token (an hour) and a refresh token (14 days, good once)")
-            .Accepts<Credentials>("application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/refresh", RefreshAsync)
             .WithName("Refresh").WithSummary("Trade a refresh token for a new bearer token and the next refresh token")
-            .Accepts<RefreshRequest>("application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return group;
     }
 
-    private static async Task<Results<Ok, ValidationProblem>> RegisterAsync(HttpRequest request, UserManager<IdentityUser> users, CancellationToken ct)
+    private static async Task<Results<Ok, ValidationProblem>> RegisterAsync(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] Credentials? credentials, UserManager<IdentityUser> users)
     {
-        var (credentials, errors) = await ReadCredentialsAsync(request, ct);
-        if (credentials is null) return TypedResults.ValidationProblem(errors);
+        if (credentials is null) return JsonBodies.Missing(CredentialsExample);
         if (!EmailFormat.IsValid(credentials.Email))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["The email must be an e-mail address."] });
 
@@ -79,11 +93,10 @@ public static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<AccessTokenResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
-        HttpRequest request, SignInManager<IdentityUser> signIn, ApiDbContext db, IOptionsMonitor<BearerTokenOptions> bearer,
-        TimeProvider clock, CancellationToken ct)
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] Credentials? credentials,
+        SignInManager<IdentityUser> signIn, ApiDbContext db, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock, CancellationToken ct)
     {
-        var (credentials, errors) = await ReadCredentialsAsync(request, ct);
-        if (credentials is null) return TypedResults.ValidationProblem(errors);
+        if (credentials is null) return JsonBodies.Missing(CredentialsExample);
 
         var user = await signIn.UserManager.FindByNameAsync(credentials.Email);
         var result = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, credentials.Password, lockoutOnFailure: true);
@@ -104,14 +117,11 @@ public static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<AccessTokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
-        HttpRequest request, SignInManager<IdentityUser> signIn, ApiDbContext db, IOptionsMonitor<BearerTokenOptions> bearer,
-        TimeProvider clock, CancellationToken ct)
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshRequest? request,
+        SignInManager<IdentityUser> signIn, ApiDbContext db, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var token = await JsonBodies.ReadObjectAsync(request, "{\"refresh_token\": \"...\"}", errors, ct) is { } body
-            ? Text(body, "refresh_token", MaxRefreshTokenLength, errors)
-            : null;
-        if (token is null) return TypedResults.ValidationProblem(errors);
+        if (request is null) return JsonBodies.Missing("""{"refresh_token": "..."}""");
+        var token = request.RefreshToken;
 
         var options = bearer.Get(IdentityConstants.BearerScheme);
         var now = clock.GetUtcNow();
@@ -161,26 +171,5 @@ public static class AccountEndpoints
     private static ProblemHttpResult Refused(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Refresh refused");
 
-    /// <summary>Email and password as strings of storable text within their lengths, or what is wrong per field.</summary>
-    private static async Task<(Credentials? Credentials, Dictionary<string, string[]> Errors)> ReadCredentialsAsync(HttpRequest request, CancellationToken ct)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (await JsonBodies.ReadObjectAsync(request, "{\"email\": \"...\", \"password\": \"...\"}", errors, ct) is not { } body) return (null, errors);
-        var email = Text(body, "email", MaxEmailLength, errors);
-        var password = Text(body, "password", MaxPasswordLength, errors);
-        return errors.Count == 0 ? (new Credentials(email!, password!), errors) : (null, errors);
-    }
-
-    private static string? Text(JsonElement body, string field, int maxLength, Dictionary<string, string[]> errors)
-    {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
-            errors[field] = [$"The {field} must be a non-empty string."];
-        else if (value.GetString()!.Length > maxLength)
-            errors[field] = [$"The {field} must be at most {maxLength} characters long."];
-        else if (StorableText.Problem(field, value.GetString()!) is { } problem)
-            errors[field] = [problem];
-        else
-            return value.GetString();
-        return null;
-    }
+    private const string CredentialsExample = """{"email": "...", "password": "..."}""";
 }

@@ -107,7 +107,7 @@ public static class NotificationEndpoints
         Guid notificationId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SnoozeRequest? request,
         HttpContext http, WorkersClient workers, TaskService tasks, TimeProvider clock, CancellationToken ct)
     {
-        if (request is null) return MissingBody("""{"minutes": 10} or {"until": "2026-12-01T09:00:00+01:00"}""");
+        if (request is null) return JsonBodies.Missing("""{"minutes": 10} or {"until": "2026-12-01T09:00:00+01:00"}""");
 
         var userId = http.User.UserId();
         var notification = await workers.GetAsync(userId, notificationId, ct);
@@ -121,15 +121,12 @@ public static class NotificationEndpoints
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] WebhookRequest? request,
         HttpContext http, WorkersClient workers, WebhookAddressPolicy addresses, CancellationToken ct)
     {
-        if (request is null) return MissingBody("""{"url": "https://...", "secret": "..."}""");
+        if (request is null) return JsonBodies.Missing("""{"url": "https://...", "secret": "..."}""");
         // Where the URL leads needs a DNS lookup: asked here, after the framework has checked the body's shape.
         var (url, problem) = await addresses.CheckAsync(request.Url, ct);
         if (problem is not null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["url"] = [problem] });
         return TypedResults.Ok(await workers.PutWebhookAsync(http.User.UserId(), url!, request.Secret, ct));
     }
-
-    private static ValidationProblem MissingBody(string expected) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Send {expected} as JSON."] });
 
     private static NotFound<ProblemDetails> NotificationNotFound(Guid notificationId) => NotFoundProblem.YouHaveNo("notification", notificationId);
 }
