@@ -75,3 +75,24 @@ public sealed class StorableTextAttribute : ValidationAttribute
             ? new ValidationResult(problem, context.MemberName is { } member ? [member] : null)
             : ValidationResult.Success;
 }
+
+/// <summary>
+/// A required text field: a string of 1 to <paramref name="maxLength"/> characters that Postgres can store, each
+/// problem in one sentence naming the field as it is on the wire.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
+public sealed class TextFieldAttribute(int maxLength) : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    {
+        var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(context.MemberName ?? "value");
+        var problem = value switch
+        {
+            null or string { Length: 0 } => $"The {field} must be a non-empty string.",
+            string { Length: var length } when length > maxLength => $"The {field} must be at most {maxLength} characters long.",
+            string text => StorableText.Problem(field, text),
+            _ => null,
+        };
+        return problem is null ? ValidationResult.Success : new ValidationResult(problem, context.MemberName is { } member ? [member] : null);
+    }
+}

@@ -17,26 +17,14 @@ namespace TaskFlow.Api.Accounts;
 /// <summary>Body of register and login, checked by the framework's validation (Identity then judges the address and password).</summary>
 public sealed record Credentials(
     [property: Description("An e-mail address, at most 256 characters; it is the user name.")]
-    [Required(AllowEmptyStrings = true, ErrorMessage = "The email must be a non-empty string.")]
-    [MinLength(1, ErrorMessage = "The email must be a non-empty string.")]
-    [MaxLength(AccountEndpoints.MaxEmailLength, ErrorMessage = "The email must be at most {1} characters long.")]
-    [StorableText]
-    string Email,
+    [TextField(AccountEndpoints.MaxEmailLength)] string Email,
     [property: Description("At least 6 characters with a digit, a lower and an upper case letter and a symbol; at most 256.")]
-    [Required(AllowEmptyStrings = true, ErrorMessage = "The password must be a non-empty string.")]
-    [MinLength(1, ErrorMessage = "The password must be a non-empty string.")]
-    [MaxLength(AccountEndpoints.MaxPasswordLength, ErrorMessage = "The password must be at most {1} characters long.")]
-    [StorableText]
-    string Password);
+    [TextField(AccountEndpoints.MaxPasswordLength)] string Password);
 
 /// <summary>Body of refresh.</summary>
 public sealed record RefreshRequest(
     [property: Description("The refresh token from login or the last refresh.")]
-    [Required(AllowEmptyStrings = true, ErrorMessage = "The refresh_token must be a non-empty string.")]
-    [MinLength(1, ErrorMessage = "The refresh_token must be a non-empty string.")]
-    [MaxLength(AccountEndpoints.MaxRefreshTokenLength, ErrorMessage = "The refresh_token must be at most {1} characters long.")]
-    [StorableText]
-    string RefreshToken);
+    [TextField(AccountEndpoints.MaxRefreshTokenLength)] string RefreshToken);
 
 /// <summary>
 /// The accounts TaskFlow supports: register, sign in for a bearer token, and trade a refresh token for new tokens.
