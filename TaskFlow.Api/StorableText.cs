@@ -45,6 +45,13 @@ public static class StorableText
         return null;
     }
 
+    /// <summary>A validated member's name as clients write it ("RefreshToken" is refresh_token), for the sentences.</summary>
+    internal static string WireName(ValidationContext context) => JsonNamingPolicy.SnakeCaseLower.ConvertName(context.MemberName ?? "value");
+
+    /// <summary>A validation attribute's answer: success, or <paramref name="problem"/> on the validated member.</summary>
+    internal static ValidationResult? Result(ValidationContext context, string? problem) =>
+        problem is null ? ValidationResult.Success : new ValidationResult(problem, context.MemberName is { } member ? [member] : null);
+
     public static string LoneSurrogateProblem(string field) =>
         $"The {field} must not contain a lone UTF-16 surrogate (\\ud800-\\udfff without its pair).";
 
@@ -71,9 +78,7 @@ public static class StorableText
 public sealed class StorableTextAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
-        value is string text && StorableText.Problem(JsonNamingPolicy.SnakeCaseLower.ConvertName(context.MemberName ?? "value"), text) is { } problem
-            ? new ValidationResult(problem, context.MemberName is { } member ? [member] : null)
-            : ValidationResult.Success;
+        StorableText.Result(context, value is string text ? StorableText.Problem(StorableText.WireName(context), text) : null);
 }
 
 /// <summary>
@@ -85,7 +90,7 @@ public sealed class TextFieldAttribute(int maxLength) : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext context)
     {
-        var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(context.MemberName ?? "value");
+        var field = StorableText.WireName(context);
         var problem = value switch
         {
             null or string { Length: 0 } => $"The {field} must be a non-empty string.",
@@ -93,6 +98,6 @@ public sealed class TextFieldAttribute(int maxLength) : ValidationAttribute
             string text => StorableText.Problem(field, text),
             _ => null,
         };
-        return problem is null ? ValidationResult.Success : new ValidationResult(problem, context.MemberName is { } member ? [member] : null);
+        return StorableText.Result(context, problem);
     }
 }

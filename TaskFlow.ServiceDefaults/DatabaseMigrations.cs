@@ -64,13 +64,10 @@ public static class DatabaseMigrations
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
         }
-        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {Identifier(target.Database)}", connection);
+        await using var connection = await OpenMaintenanceAsync(connectionString, cancellationToken);
         try
         {
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            await Execute(connection, $"CREATE DATABASE {Identifier(target.Database)}", cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
@@ -87,9 +84,7 @@ public static class DatabaseMigrations
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(target.Database) || target.Database == formerName) return;
-        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenMaintenanceAsync(connectionString, cancellationToken);
         await Execute(connection, $"SELECT pg_advisory_lock({DatabaseMoveLockKey})", cancellationToken);
         try
         {
@@ -132,6 +127,25 @@ public static class DatabaseMigrations
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema'))", connection);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// The server's maintenance database with the service's credentials: where databases are created and renamed.
+    /// Unpooled, so no idle connection is left holding on to the server.
+    /// </summary>
+    private static async Task<NpgsqlConnection> OpenMaintenanceAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public sealed class RedisPingHealthCheck(IResourceWithConnectionString redis) : 
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var hostAndPort = (await redis.GetConnectionStringAsync(cancellationToken).ConfigureAwait(false) ?? "").Split(',')[0];
+        var hostAndPort = RedisConnectionString.Host(await redis.GetConnectionStringAsync(cancellationToken).ConfigureAwait(false) ?? "");
         var separator = hostAndPort.LastIndexOf(':');
         if (separator < 0 || !int.TryParse(hostAndPort[(separator + 1)..], out var port))
         {
