@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Kafka;
+using TaskFlow.Messaging.LiveFeed;
 using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Schemas;
 using TaskFlow.Messaging.Publishing;
@@ -51,6 +52,20 @@ public static class MessagingExtensions
         // and never disposes it, leaking a librdkafka client (and its threads) every time /health is asked.
         builder.Services.AddSingleton<KafkaHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
+        return builder;
+    }
+
+    /// <summary>
+    /// Each user's live updates for this service's clients (<see cref="ILiveFeed"/>), with its <c>live-updates</c>
+    /// health check: always read from Kafka, whatever the transport.
+    /// </summary>
+    public static IHostApplicationBuilder AddLiveFeed(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<KafkaFeedReplay>();
+        builder.Services.AddSingleton<KafkaLiveFeed>();
+        builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<KafkaLiveFeed>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaLiveFeed>());
+        builder.Services.AddHealthChecks().AddCheck<KafkaLiveFeed>("live-updates");
         return builder;
     }
 

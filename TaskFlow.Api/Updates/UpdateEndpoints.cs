@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskFlow.Api.Tasks;
+using TaskFlow.Messaging;
+using TaskFlow.Messaging.LiveFeed;
 
 namespace TaskFlow.Api.Updates;
 
@@ -14,13 +16,10 @@ public static class UpdateEndpoints
     public const string StreamPolicy = "updates-stream";
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
-    /// <summary>Live updates for this service: the feed, the replay, and the stream's two ways to sign in.</summary>
+    /// <summary>Live updates for this service: the feed of each user's updates, and the stream's two ways to sign in.</summary>
     public static IHostApplicationBuilder AddLiveUpdates(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<UpdateFeed>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<UpdateFeed>());
-        builder.Services.AddHealthChecks().AddCheck<UpdateFeed>("live-updates");
-        builder.Services.AddSingleton<UpdateReplay>();
+        builder.AddLiveFeed();
         builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, UpdatesCookie.Handler>(UpdatesCookie.Scheme, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(StreamPolicy, policy => policy
             .AddAuthenticationSchemes(UpdatesCookie.Scheme)
@@ -68,7 +67,7 @@ public static class UpdateEndpoints
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
-        HttpContext http, ClaimsPrincipal user, UpdateFeed feed, UpdateReplay replay, IHostApplicationLifetime lifetime,
+        HttpContext http, ClaimsPrincipal user, ILiveFeed feed, IHostApplicationLifetime lifetime,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
     {
         // Open streams must not hold up a shutdown.
@@ -93,8 +92,8 @@ public static class UpdateEndpoints
             var position = subscription.Start;
             if (lastEventId is not null)
             {
-                var replayed = UpdatePosition.TryParse(lastEventId, out var from)
-                    ? await replay.ReadAsync(userId, from, subscription.Start, cancellationToken)
+                var replayed = feed.TryParsePosition(lastEventId, out var from)
+                    ? await feed.ReplayAsync(userId, from, subscription.Start, cancellationToken)
                     : null;
                 if (replayed is null)
                 {
@@ -102,7 +101,7 @@ public static class UpdateEndpoints
                 }
                 else
                 {
-                    foreach (var update in replayed.Missed) await WriteAsync(http, update.PositionAfter, null, update.Envelope, cancellationToken);
+                    foreach (var update in replayed.Missed) await WriteAsync(http, update.After, null, update.Envelope, cancellationToken);
                     // The replay may have read past this feed's start, and a client that another replica served may be
                     // ahead of it: live updates resume after both, never going back.
                     position = replayed.End.Max(subscription.Start);
@@ -127,8 +126,9 @@ public static class UpdateEndpoints
                 if (!await next) break;
                 while (subscription.Updates.TryRead(out var update))
                 {
-                    if (update.Offset < position[update.Partition]) continue;
-                    position = position.Max(update.PositionAfter);
+                    // Already accounted for: the replay, or the client's own position, went past it.
+                    if (position.Includes(update)) continue;
+                    position = position.Max(update.After);
                     await WriteAsync(http, position, null, update.Envelope, cancellationToken);
                 }
                 next = subscription.Updates.WaitToReadAsync(cancellationToken).AsTask();
@@ -141,7 +141,7 @@ public static class UpdateEndpoints
     }
 
     /// <summary>One SSE event; a payload spanning lines becomes one <c>data:</c> line each, as the format requires.</summary>
-    private static async Task WriteAsync(HttpContext http, UpdatePosition id, string? eventType, string data, CancellationToken cancellationToken)
+    private static async Task WriteAsync(HttpContext http, FeedPosition id, string? eventType, string data, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.Append("id: ").Append(id).Append('\n');

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using TaskFlow.Api.Updates;
 using TaskFlow.Messaging.Kafka;
 
 namespace TaskFlow.UnitTests.LiveUpdates;
@@ -12,16 +11,18 @@ namespace TaskFlow.UnitTests.LiveUpdates;
 /// An Api instance whose feed has not begun reading task-updates (the broker does not answer): a new stream waits a
 /// bounded time and is then refused (GET /api/updates answers 503 with Retry-After), and /health says not ready.
 /// </summary>
-public sealed class UpdateFeedStartTests
+public sealed class KafkaLiveFeedStartTests
 {
     private readonly FakeTimeProvider _clock = new();
-    private readonly UpdateFeed _feed;
+    private readonly KafkaLiveFeed _feed;
 
-    public UpdateFeedStartTests()
+    public KafkaLiveFeedStartTests()
     {
         // Never started: the state of an instance whose broker has not answered yet.
         var clients = new KafkaClientFactory(Options.Create(new KafkaOptions { BootstrapServers = "127.0.0.1:9" }), NullLoggerFactory.Instance);
-        _feed = new UpdateFeed(clients, new HostingEnvironment { ApplicationName = "tests" }, _clock, NullLogger<UpdateFeed>.Instance);
+        var environment = new HostingEnvironment { ApplicationName = "tests" };
+        _feed = new KafkaLiveFeed(clients, new KafkaFeedReplay(clients, environment, NullLogger<KafkaFeedReplay>.Instance),
+            environment, _clock, NullLogger<KafkaLiveFeed>.Instance);
     }
 
     [Fact]
@@ -29,7 +30,7 @@ public sealed class UpdateFeedStartTests
     {
         var subscribing = _feed.SubscribeAsync("user", TestContext.Current.CancellationToken);
 
-        _clock.Advance(UpdateFeed.StartWait - TimeSpan.FromMilliseconds(1));
+        _clock.Advance(KafkaLiveFeed.StartWait - TimeSpan.FromMilliseconds(1));
         Assert.False(subscribing.IsCompleted, "gave up before StartWait");
         _clock.Advance(TimeSpan.FromMilliseconds(1));
 

@@ -1,63 +1,32 @@
-using System.Text;
-using System.Text.Json;
-using System.Threading.Channels;
+using System.Diagnostics.CodeAnalysis;
 using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using TaskFlow.Messaging;
-using TaskFlow.Messaging.Events;
-using TaskFlow.Messaging.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TaskFlow.Messaging.LiveFeed;
 
-namespace TaskFlow.Api.Updates;
-
-/// <summary>One envelope from <c>task-updates</c> for one user, and the position right after it.</summary>
-public sealed record LiveUpdate(int Partition, long Offset, UpdatePosition PositionAfter, string Envelope)
-{
-    /// <summary>
-    /// The user and envelope of a <c>task-updates</c> message (unwrapped when the Dapr transport put it in a
-    /// CloudEvent); null when it is no envelope. The user is <c>data.user_id</c>, else the key.
-    /// </summary>
-    public static (string UserId, string Envelope)? Read(ConsumeResult<string, byte[]> result)
-    {
-        try
-        {
-            var envelope = EventEnvelope.Parse(result.Message.Value);
-            var userId = envelope.Data.ValueKind == JsonValueKind.Object
-                && envelope.Data.TryGetProperty("user_id", out var user) && user.ValueKind == JsonValueKind.String
-                    ? user.GetString()
-                    : result.Message.Key;
-            return userId is null ? null : (userId, Encoding.UTF8.GetString(CloudEvents.Unwrap(result.Message.Value)));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-}
+namespace TaskFlow.Messaging.Kafka;
 
 /// <summary>
-/// This instance's reader of all of <c>task-updates</c>: every partition assigned by hand, from the end, outside any
-/// consumer group, so every Api replica sees every message and hands each to its own SSE connections of that user.
+/// The live feed on Kafka: this instance's reader of all of <c>task-updates</c>, every partition assigned by hand,
+/// from the end, outside any consumer group, so every Api replica sees every message and hands each to its own
+/// connections of that user. It reads the broker directly whatever <see cref="MessagingTransport"/> says: a Dapr
+/// subscription joins a consumer group and cannot start every partition at an offset of our choosing.
 /// </summary>
-public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironment environment, TimeProvider clock, ILogger<UpdateFeed> logger)
-    : BackgroundService, IHealthCheck
+public sealed partial class KafkaLiveFeed(
+    KafkaClientFactory clients, KafkaFeedReplay replay, IHostEnvironment environment, TimeProvider clock, ILogger<KafkaLiveFeed> logger)
+    : BackgroundService, ILiveFeed
 {
     /// <summary>How long a new connection waits for a feed that is still starting before it is told to come back.</summary>
     public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>A connection this far behind is dropped; its client reconnects and catches up from the broker.</summary>
-    private const int MaxQueuedPerConnection = 1000;
-
+    /// <summary>Guards <see cref="_position"/> and <see cref="_connections"/> together (see <see cref="UserConnections"/>).</summary>
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<Channel<LiveUpdate>>> _connections = [];
+    private readonly UserConnections _connections = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private UpdatePosition _position = new([]);
+    private PartitionOffsets _position = new([]);
 
-    /// <summary>
-    /// Starts delivering the user's updates to a new connection. <see cref="UpdateSubscription.Start"/> is where the
-    /// live messages begin: everything before it is the broker's to replay. Null when this instance has not begun
-    /// reading the topic within <see cref="StartWait"/> (the broker does not answer).
-    /// </summary>
-    public async Task<UpdateSubscription?> SubscribeAsync(string userId, CancellationToken cancellationToken)
+    public async Task<LiveFeedSubscription?> SubscribeAsync(string userId, CancellationToken cancellationToken)
     {
         try
         {
@@ -67,22 +36,24 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
         {
             return null;
         }
-        var channel = Channel.CreateBounded<LiveUpdate>(new BoundedChannelOptions(MaxQueuedPerConnection) { SingleReader = true });
         lock (_gate)
         {
-            if (!_connections.TryGetValue(userId, out var channels)) _connections[userId] = channels = [];
-            channels.Add(channel);
-            return new UpdateSubscription(_position, channel.Reader, () => Unsubscribe(userId, channel));
+            var connection = _connections.Add(userId);
+            return new LiveFeedSubscription(_position, connection.Reader, () =>
+            {
+                lock (_gate) _connections.Remove(userId, connection);
+            });
         }
     }
 
-    private void Unsubscribe(string userId, Channel<LiveUpdate> channel)
+    public Task<ReplayedUpdates?> ReplayAsync(string userId, FeedPosition from, FeedPosition to, CancellationToken cancellationToken) =>
+        replay.ReadAsync(userId, PartitionOffsets.Of(from), PartitionOffsets.Of(to), cancellationToken);
+
+    public bool TryParsePosition(string? text, [NotNullWhen(true)] out FeedPosition? position)
     {
-        lock (_gate)
-        {
-            if (_connections.TryGetValue(userId, out var channels) && channels.Remove(channel) && channels.Count == 0)
-                _connections.Remove(userId);
-        }
+        var parsed = PartitionOffsets.TryParse(text, out var offsets);
+        position = offsets;
+        return parsed;
     }
 
     /// <summary>Part of /health: an instance that cannot serve live updates yet is not ready for clients.</summary>
@@ -127,20 +98,15 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
 
     private void Deliver(ConsumeResult<string, byte[]> result)
     {
-        var message = LiveUpdate.Read(result);
+        var message = KafkaLiveUpdate.Read(result);
         if (message is null) LogNotAnEnvelope(logger, result.TopicPartitionOffset.ToString());
         lock (_gate)
         {
             _position = _position.After(result.Partition.Value, result.Offset.Value);
-            if (message is not { } m || !_connections.TryGetValue(m.UserId, out var channels)) return;
+            if (message is not { } m || !_connections.Has(m.UserId)) return;
 
-            var update = new LiveUpdate(result.Partition.Value, result.Offset.Value, _position, m.Envelope);
-            foreach (var channel in channels.Where(channel => !channel.Writer.TryWrite(update)).ToList())
-            {
-                LogConnectionBehind(logger, m.UserId);
-                channel.Writer.TryComplete();
-                channels.Remove(channel);
-            }
+            var closed = _connections.Deliver(m.UserId, new KafkaLiveUpdate(result.Partition.Value, result.Offset.Value, _position, m.Envelope));
+            for (var i = 0; i < closed; i++) LogConnectionBehind(logger, m.UserId);
         }
     }
 
@@ -148,7 +114,7 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
     /// The topic's partitions and their high watermarks. Asking for the topic's metadata makes the dev broker create
     /// it, so this waits only until the broker answers.
     /// </summary>
-    private UpdatePosition EndOfTopic(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
+    private PartitionOffsets EndOfTopic(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
     {
         using var admin = clients.CreateAdminClient();
         while (true)
@@ -157,7 +123,7 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
             {
                 var partitions = admin.GetMetadata(Topics.TaskUpdates, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
                 if (partitions > 0)
-                    return new UpdatePosition(Enumerable.Range(0, partitions)
+                    return new PartitionOffsets(Enumerable.Range(0, partitions)
                         .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topics.TaskUpdates, p), TimeSpan.FromSeconds(10)).High.Value)
                         .ToArray());
             }
@@ -180,12 +146,4 @@ public sealed partial class UpdateFeed(KafkaClientFactory clients, IHostEnvironm
 
     [LoggerMessage(LogLevel.Warning, "Live updates: a connection of user {UserId} fell behind and was closed; its client resumes from its last event id.")]
     private static partial void LogConnectionBehind(ILogger logger, string userId);
-}
-
-/// <summary>One connection's live updates; dispose to stop them.</summary>
-public sealed class UpdateSubscription(UpdatePosition start, ChannelReader<LiveUpdate> updates, Action unsubscribe) : IDisposable
-{
-    public UpdatePosition Start => start;
-    public ChannelReader<LiveUpdate> Updates => updates;
-    public void Dispose() => unsubscribe();
 }

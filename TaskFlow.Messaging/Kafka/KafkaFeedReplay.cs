@@ -1,27 +1,26 @@
 using Confluent.Kafka;
-using TaskFlow.Messaging;
-using TaskFlow.Messaging.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TaskFlow.Messaging.LiveFeed;
 
-namespace TaskFlow.Api.Updates;
-
-/// <summary>What a reconnecting client missed, and the position up to which the broker was read for it.</summary>
-public sealed record ReplayedUpdates(IReadOnlyList<LiveUpdate> Missed, UpdatePosition End);
+namespace TaskFlow.Messaging.Kafka;
 
 /// <summary>
-/// Reads back from the broker what a reconnecting client missed: its messages from the position it last saw up to
-/// where its new live subscription starts, or further, to the end of each partition, when this instance's feed has
-/// not caught up with the broker yet (the client then gets all it missed before <c>ready</c>). Null when that stretch
-/// is no longer (or not) on the broker: the topic's retention dropped part of it, or the id is from another broker's log.
+/// <see cref="KafkaLiveFeed"/>'s replay: reads back from the broker what a reconnecting client missed, its messages
+/// from the position it last saw up to where its new live subscription starts, or further, to the end of each
+/// partition, when this instance's feed has not caught up with the broker yet (the client then gets all it missed
+/// before it is live). Null when that stretch is no longer (or not) on the broker: the topic's retention dropped part
+/// of it, or the position is from another broker's log.
 /// </summary>
-public sealed partial class UpdateReplay(KafkaClientFactory clients, IHostEnvironment environment, ILogger<UpdateReplay> logger)
+public sealed partial class KafkaFeedReplay(KafkaClientFactory clients, IHostEnvironment environment, ILogger<KafkaFeedReplay> logger)
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
-    public Task<ReplayedUpdates?> ReadAsync(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken) =>
+    public Task<ReplayedUpdates?> ReadAsync(string userId, PartitionOffsets from, PartitionOffsets to, CancellationToken cancellationToken) =>
         // Reading blocks for up to ReadTimeout: a burst of reconnecting clients must not take the thread pool.
         OwnThread.Run(() => Read(userId, from, to, cancellationToken), cancellationToken);
 
-    private ReplayedUpdates? Read(string userId, UpdatePosition from, UpdatePosition to, CancellationToken cancellationToken)
+    private ReplayedUpdates? Read(string userId, PartitionOffsets from, PartitionOffsets to, CancellationToken cancellationToken)
     {
         using var consumer = clients.CreateReader($"{environment.ApplicationName}-replay-{Environment.ProcessId}");
         try
@@ -57,11 +56,11 @@ public sealed partial class UpdateReplay(KafkaClientFactory clients, IHostEnviro
                 }
                 position = position.After(result.Partition.Value, result.Offset.Value);
                 if (result.Offset.Value == stop - 1) pending.Remove(result.Partition.Value);
-                if (LiveUpdate.Read(result) is { } message && message.UserId == userId)
-                    missed.Add(new LiveUpdate(result.Partition.Value, result.Offset.Value, position, message.Envelope));
+                if (KafkaLiveUpdate.Read(result) is { } message && message.UserId == userId)
+                    missed.Add(new KafkaLiveUpdate(result.Partition.Value, result.Offset.Value, position, message.Envelope));
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            return new ReplayedUpdates(missed, from.Max(new UpdatePosition(end)));
+            return new ReplayedUpdates(missed, from.Max(new PartitionOffsets(end)));
         }
         catch (KafkaException exception)
         {
