@@ -16,12 +16,28 @@ namespace TaskFlow.Messaging;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// Messaging for this service, on Kafka whichever the transport: the bootstrap list from
-    /// <c>ConnectionStrings:kafka</c>, topic provisioning from the catalog at start, a <c>kafka</c> health check that
-    /// asks for metadata, and the publisher of the configured <see cref="MessagingTransport"/>: one idempotent
-    /// producer, or the Dapr sidecar's <c>pubsub-kafka</c> component on the same broker.
+    /// Messaging for this service, in the parts <see cref="MessagingTransport"/> lists: first what every transport
+    /// needs, then the configured transport's own. Consumers are added with <see cref="AddEventConsumer{THandler}"/>,
+    /// the Api's live-update feed with <see cref="AddLiveFeed"/>.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        // Before anything else of messaging starts: a registry that refuses the event schemas stops the service.
+        builder.Services.AddHttpClient(SchemaRegistration.ConnectionName);
+        builder.Services.AddHostedService<SchemaRegistration>();
+        builder.AddKafkaForEveryTransport();
+
+        if (MessagingTransport.IsDapr(builder.Configuration)) builder.AddDaprTransport();
+        else builder.AddKafkaTransport();
+        return builder;
+    }
+
+    /// <summary>
+    /// Kafka whichever the transport: the bootstrap list from <c>ConnectionStrings:kafka</c> and the clients built from
+    /// it, the catalog's topics created at start, and a <c>kafka</c> health check that asks for metadata.
+    /// </summary>
+    private static void AddKafkaForEveryTransport(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<KafkaOptions>()
             .BindConfiguration(KafkaOptions.Section)
@@ -29,35 +45,32 @@ public static class MessagingExtensions
                 options.BootstrapServers = configuration.GetConnectionString("kafka") ?? options.BootstrapServers)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KafkaClientFactory>();
-        builder.Services.AddSingleton<KafkaEventPublisher>();
-        if (MessagingTransport.IsDapr(builder.Configuration))
-        {
-            // With the Dapr transport, secrets come from the sidecar's secret store like everything else Dapr offers.
-            builder.Configuration.AddDaprSecretStore(DaprSidecar.HttpAddress(builder.Configuration), DaprSidecar.SecretStore(builder.Configuration));
-            builder.Services.AddHttpClient(DaprSidecar.HttpClientName, http => http.BaseAddress = DaprSidecar.HttpAddress(builder.Configuration));
-            builder.Services.AddSingleton<IEventPublisher, DaprEventPublisher>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
-        }
-        // Before anything else of messaging starts: a registry that refuses the event schemas stops the service.
-        builder.Services.AddHttpClient(SchemaRegistration.ConnectionName);
-        builder.Services.AddHostedService<SchemaRegistration>();
         builder.Services.AddHostedService<TopicProvisioner>();
         // One check, one admin client, for the life of the service: AddCheck<T> alone builds a new instance per run
         // and never disposes it, leaking a librdkafka client (and its threads) every time /health is asked.
         builder.Services.AddSingleton<KafkaHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
-        return builder;
+    }
+
+    /// <summary>Transport kafka: one idempotent producer publishes, and dead-letters what the Kafka consumers cannot handle.</summary>
+    private static void AddKafkaTransport(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<KafkaEventPublisher>();
+        builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<KafkaEventPublisher>());
+    }
+
+    /// <summary>Transport dapr: publishing through the sidecar's <c>pubsub-kafka</c>, and secrets from its secret store.</summary>
+    private static void AddDaprTransport(this IHostApplicationBuilder builder)
+    {
+        builder.Configuration.AddDaprSecretStore(DaprSidecar.HttpAddress(builder.Configuration), DaprSidecar.SecretStore(builder.Configuration));
+        builder.Services.AddHttpClient(DaprSidecar.HttpClientName, http => http.BaseAddress = DaprSidecar.HttpAddress(builder.Configuration));
+        builder.Services.AddSingleton<IEventPublisher, DaprEventPublisher>();
     }
 
     /// <summary>
     /// Each user's live updates for this service's clients (<see cref="ILiveFeed"/>), with its <c>live-updates</c>
-    /// health check: always read from Kafka, whatever the transport.
+    /// health check: always read from Kafka, whatever the transport (see <see cref="MessagingTransport"/>).
     /// </summary>
     public static IHostApplicationBuilder AddLiveFeed(this IHostApplicationBuilder builder)
     {

@@ -10,8 +10,7 @@ namespace TaskFlow.Messaging.Kafka;
 /// <summary>
 /// The live feed on Kafka: this instance's reader of all of <c>task-updates</c>, every partition assigned by hand,
 /// from the end, outside any consumer group, so every Api replica sees every message and hands each to its own
-/// connections of that user. It reads the broker directly whatever <see cref="MessagingTransport"/> says: a Dapr
-/// subscription joins a consumer group and cannot start every partition at an offset of our choosing.
+/// connections of that user. It reads the broker directly whatever the transport (<see cref="MessagingTransport"/> says why).
 /// </summary>
 public sealed partial class KafkaLiveFeed(
     KafkaClientFactory clients, KafkaFeedReplay replay, IHostEnvironment environment, TimeProvider clock, ILogger<KafkaLiveFeed> logger)
