@@ -21,7 +21,7 @@ public interface ILiveFeed : IHealthCheck
     /// <summary>
     /// <paramref name="userId"/>'s updates after <paramref name="from"/> up to <paramref name="to"/>, or further, up to
     /// all the broker holds now (so a client gets everything it missed before it is told the stream is live). Null when
-    /// that stretch is gone: the client must reload (resync).
+    /// that stretch is gone (or cannot be read back now): the client must reload (resync).
     /// </summary>
     Task<ReplayedUpdates?> ReplayAsync(string userId, FeedPosition from, FeedPosition to, CancellationToken cancellationToken);
 
