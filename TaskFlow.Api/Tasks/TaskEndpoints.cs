@@ -24,7 +24,12 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListAsync)
             .WithName("ListTasks")
-            .WithSummary("List your tasks: filter, search, sort, page");
+            .WithSummary("List your tasks: filter, search, sort, page")
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                TaskSorts.DescribeParameter(operation, context.Document);
+                return Task.CompletedTask;
+            });
         group.MapGet("/{taskId:int}", GetAsync)
             .WithName("GetTask")
             .WithSummary("Get one of your tasks (with its ETag)");
