@@ -35,13 +35,6 @@ public sealed record CategoryCount(string Category, int Count);
 
 public sealed record TagCount(string Tag, int Count);
 
-/// <summary>One event in a task's audit history, oldest first.</summary>
-public sealed record TaskHistoryEntry(
-    Guid EventId,
-    string EventType,
-    DateTimeOffset Timestamp,
-    IReadOnlyDictionary<string, Messaging.Events.FieldChange> Changes);
-
 public static class TaskMapping
 {
     public static TaskResponse ToResponse(this TaskItem task) =>

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.WorkersApi;
 
 namespace TaskFlow.Api.Tasks;
 

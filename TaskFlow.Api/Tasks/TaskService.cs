@@ -7,6 +7,7 @@ using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Outbox;
+using TaskFlow.ServiceDefaults.WorkersApi;
 
 namespace TaskFlow.Api.Tasks;
 
