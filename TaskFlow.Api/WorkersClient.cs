@@ -1,5 +1,4 @@
 using System.Net;
-using TaskFlow.Api.Tasks;
 using TaskFlow.ServiceDefaults.WorkersApi;
 using TaskFlow.Messaging.Events;
 

@@ -32,12 +32,7 @@ public static class TaskTools
                 ("due_after", Text("Due at or after this date-time (with offset) or date (yyyy-MM-dd).")),
                 ("due_before", Text("Due strictly before this date-time (with offset) or date (yyyy-MM-dd).")),
                 ("overdue", new JsonObject { ["type"] = "boolean", ["description"] = "true: only tasks past due and not completed; false: only the others." }),
-                ("sort", new JsonObject
-                {
-                    ["type"] = "string",
-                    ["enum"] = new JsonArray(["due", "-due", "priority", "-priority", "title", "-title", "created", "-created", "updated", "-updated"]),
-                    ["description"] = "Sort order; a leading - means descending. Default: created.",
-                }),
+                ("sort", TaskSorts.Schema),
                 ("limit", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = TaskQuery.MaxLimit, ["description"] = $"Page size; default {TaskQuery.DefaultLimit}." }),
                 ("cursor", Text("next_cursor of the previous page."))),
             ReadOnly: true, Destructive: false, ListAsync),

@@ -53,10 +53,24 @@ public static class TaskChanges
         else if (input.RemindBefore.IsSet) task.RemindAtTime(null);
     }
 
-    public static TaskCreatedData ToCreatedData(this TaskItem task) =>
-        new(task.Id, task.UserId, task.Title, task.Description, task.Priority.ToWire(), task.Category, task.DueDate,
-            task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone, task.RemindAt, FormatDuration(task.RemindBefore),
-            task.Recurrence, task.SeriesId, task.Occurrence, task.Pinned);
+    public static TaskCreatedData ToCreatedData(this TaskItem task) => new(
+        TaskId: task.Id,
+        UserId: task.UserId,
+        Title: task.Title,
+        Description: task.Description,
+        Priority: task.Priority.ToWire(),
+        Category: task.Category,
+        DueDate: task.DueDate,
+        Status: task.Status.ToWire(),
+        Tags: task.Tags,
+        DueAt: task.DueAt,
+        TimeZone: task.TimeZone,
+        RemindAt: task.RemindAt,
+        RemindBefore: FormatDuration(task.RemindBefore),
+        Recurrence: task.Recurrence,
+        SeriesId: task.SeriesId,
+        Occurrence: task.Occurrence,
+        Pinned: task.Pinned);
 
     /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>
     private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) =>

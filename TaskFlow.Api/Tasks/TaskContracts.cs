@@ -35,19 +35,28 @@ public sealed record CategoryCount(string Category, int Count);
 
 public sealed record TagCount(string Tag, int Count);
 
-/// <summary>One event in a task's audit history, oldest first.</summary>
-public sealed record TaskHistoryEntry(
-    Guid EventId,
-    string EventType,
-    DateTimeOffset Timestamp,
-    IReadOnlyDictionary<string, Messaging.Events.FieldChange> Changes);
-
 public static class TaskMapping
 {
-    public static TaskResponse ToResponse(this TaskItem task) =>
-        new(task.Id, task.Title, task.Description, task.Priority, task.Category, task.Tags, task.DueDate, task.DueAt,
-            task.TimeZone, task.RemindAt, TaskChanges.FormatDuration(task.RemindBefore),
-            task.Recurrence, task.SeriesId, task.Occurrence, task.Status, task.CompletedAt, task.CreatedAt, task.UpdatedAt, task.Pinned);
+    public static TaskResponse ToResponse(this TaskItem task) => new(
+        TaskId: task.Id,
+        Title: task.Title,
+        Description: task.Description,
+        Priority: task.Priority,
+        Category: task.Category,
+        Tags: task.Tags,
+        DueDate: task.DueDate,
+        DueAt: task.DueAt,
+        TimeZone: task.TimeZone,
+        RemindAt: task.RemindAt,
+        RemindBefore: TaskChanges.FormatDuration(task.RemindBefore),
+        Recurrence: task.Recurrence,
+        SeriesId: task.SeriesId,
+        Occurrence: task.Occurrence,
+        Status: task.Status,
+        CompletedAt: task.CompletedAt,
+        CreatedAt: task.CreatedAt,
+        UpdatedAt: task.UpdatedAt,
+        Pinned: task.Pinned);
 
     /// <summary>The strong entity tag of a task's current version.</summary>
     public static string ETag(this TaskItem task) => $"\"{task.Version}\"";

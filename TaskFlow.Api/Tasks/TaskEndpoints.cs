@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.ServiceDefaults.WorkersApi;
 
 namespace TaskFlow.Api.Tasks;
 
@@ -24,7 +25,12 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListAsync)
             .WithName("ListTasks")
-            .WithSummary("List your tasks: filter, search, sort, page");
+            .WithSummary("List your tasks: filter, search, sort, page")
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                TaskSorts.DescribeParameter(operation, context.Document);
+                return Task.CompletedTask;
+            });
         group.MapGet("/{taskId:int}", GetAsync)
             .WithName("GetTask")
             .WithSummary("Get one of your tasks (with its ETag)");

@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Linq.Expressions;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -19,7 +17,8 @@ public sealed record TaskQueryParameters(
     [property: Description("Due strictly before this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")][FromQuery(Name = "due_before")] string? Due_before,
     [property: Description("Due at or after this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")][FromQuery(Name = "due_after")] string? Due_after,
     [property: Description("true: not completed and past due; false: the rest.")][FromQuery(Name = "overdue")] string? Overdue,
-    [property: Description("due | priority | title | created | updated; prefix - for descending. Default: created. Ties go by task id.")][FromQuery(Name = "sort")] string? Sort,
+    // Described from TaskSorts by ListTasks' OpenAPI transformer.
+    [FromQuery(Name = "sort")] string? Sort,
     [property: Description("Page size, 1-200; default 50.")][FromQuery(Name = "limit")] string? Limit,
     [property: Description("next_cursor of the previous page.")][FromQuery(Name = "cursor")] string? Cursor);
 
@@ -32,8 +31,6 @@ public sealed class TaskQuery
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    private static readonly string[] SortFields = ["due", "priority", "title", "created", "updated"];
-
     private readonly Dictionary<string, string[]> _errors = [];
 
     private TaskItemStatus? _status;
@@ -44,10 +41,10 @@ public sealed class TaskQuery
     private DateTimeOffset? _dueBefore;
     private DateTimeOffset? _dueAfter;
     private bool? _overdue;
-    private string _sortField = "created";
-    private bool _descending;
+    private TaskSort _sort = TaskSorts.Default;
     private int _limit = DefaultLimit;
-    private Cursor? _after;
+    /// <summary>The previous page's last row: its sort value (of the sort key's type) and id.</summary>
+    private (object Value, int Id)? _after;
 
     public IDictionary<string, string[]> Errors => _errors;
     public bool IsValid => _errors.Count == 0;
@@ -93,13 +90,8 @@ public sealed class TaskQuery
         }
         if (p.Sort is not null)
         {
-            var field = p.Sort.StartsWith('-') ? p.Sort[1..] : p.Sort;
-            if (SortFields.Contains(field))
-            {
-                _sortField = field;
-                _descending = p.Sort.StartsWith('-');
-            }
-            else Fail("sort", $"The sort must be one of: {string.Join(", ", SortFields)}, each optionally prefixed with - for descending.");
+            if (TaskSorts.Find(p.Sort) is { } sort) _sort = sort;
+            else Fail("sort", TaskSorts.Allowed);
         }
         if (p.Limit is not null)
         {
@@ -108,21 +100,11 @@ public sealed class TaskQuery
         }
         if (p.Cursor is not null)
         {
-            _after = Cursor.Decode(p.Cursor);
-            if (_after is null || _after.Sort != SortName || !_after.HasKeyOf(SortKeyType))
-                Fail("cursor", "The cursor is not one this listing handed out (or it belongs to another sort).");
+            if (Cursor.Decode(p.Cursor) is { } cursor && cursor.Sort == _sort.Name && _sort.Key.ReadCursorValue(cursor.Key) is { } value)
+                _after = (value, cursor.Id);
+            else Fail("cursor", "The cursor is not one this listing handed out (or it belongs to another sort).");
         }
     }
-
-    private string SortName => (_descending ? "-" : "") + _sortField;
-
-    /// <summary>The type of the sort key a cursor carries (see <see cref="NextCursor"/>).</summary>
-    private Type SortKeyType => _sortField switch
-    {
-        "priority" => typeof(TaskPriority),
-        "title" => typeof(string),
-        _ => typeof(DateTimeOffset),
-    };
 
     private DateTimeOffset? ReadMoment(string? text, string field)
     {
@@ -145,20 +127,22 @@ public sealed class TaskQuery
     /// page there); failing that, every match, found through the per-user filter indexes, then sorted. Other filters
     /// have no index of their own to find rare matches by, so for them the walk is still the best plan.
     /// </remarks>
-    public Task<List<TaskItem>> ReadPageAsync(IQueryable<TaskItem> tasks, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (_sortField, _descending) switch
-        {
-            ("due", false) => ReadPageAsync(tasks, t => t.DueKey, false, now, cancellationToken),
-            ("due", true) => ReadPageAsync(tasks, t => t.DescendingDueKey, true, now, cancellationToken),
-            ("priority", false) => ReadPageAsync(tasks, t => t.Priority, false, now, cancellationToken),
-            ("priority", true) => ReadPageAsync(tasks, t => t.Priority, true, now, cancellationToken),
-            ("title", false) => ReadPageAsync(tasks, t => t.TitleKey, false, now, cancellationToken),
-            ("title", true) => ReadPageAsync(tasks, t => t.TitleKey, true, now, cancellationToken),
-            ("updated", false) => ReadPageAsync(tasks, t => t.UpdatedAt, false, now, cancellationToken),
-            ("updated", true) => ReadPageAsync(tasks, t => t.UpdatedAt, true, now, cancellationToken),
-            ("created", true) => ReadPageAsync(tasks, t => t.CreatedAt, true, now, cancellationToken),
-            _ => ReadPageAsync(tasks, t => t.CreatedAt, false, now, cancellationToken),
-        };
+    public async Task<List<TaskItem>> ReadPageAsync(IQueryable<TaskItem> tasks, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rest = _after is var (value, id) ? _sort.After(tasks, value, id) : tasks;
+        if (!HasIndexedFilter) return await _sort.InOrder(Filter(rest, now)).Take(_limit + 1).ToListAsync(cancellationToken);
+
+        // The window is an index range scan on (user_id, key, id) whatever the filters are. If it holds a full page
+        // of matches, those are the first matches overall: every row after the window sorts after them.
+        var window = Filter(_sort.InOrder(rest).Take(WindowSize), now);
+        var page = await _sort.InOrder(window).Take(_limit + 1).ToListAsync(cancellationToken);
+        if (page.Count > _limit) return page;
+
+        // Sparse matches: Skip(0) becomes OFFSET 0 in a subquery, which Postgres plans on its own, without the outer
+        // ORDER BY and LIMIT, so it finds the matches by the filter indexes instead of walking the sort index.
+        var matches = Filter(rest, now).Skip(0);
+        return await _sort.InOrder(matches).Take(_limit + 1).ToListAsync(cancellationToken);
+    }
 
     /// <summary>
     /// How many rows in sort order the first step filters: enough for a filter matching one task in twenty to fill a
@@ -168,24 +152,6 @@ public sealed class TaskQuery
 
     /// <summary>Filters that a per-user index answers by itself (see ApiDbContext): its matches can be found without the walk.</summary>
     private bool HasIndexedFilter => _category is not null || _tags.Length > 0 || _text is not null;
-
-    private async Task<List<TaskItem>> ReadPageAsync<TKey>(
-        IQueryable<TaskItem> tasks, Expression<Func<TaskItem, TKey>> key, bool descending, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var rest = AfterCursor(tasks, key, descending);
-        if (!HasIndexedFilter) return await InOrder(Filter(rest, now), key, descending).Take(_limit + 1).ToListAsync(cancellationToken);
-
-        // The window is an index range scan on (user_id, key, id) whatever the filters are. If it holds a full page
-        // of matches, those are the first matches overall: every row after the window sorts after them.
-        var window = Filter(InOrder(rest, key, descending).Take(WindowSize), now);
-        var page = await InOrder(window, key, descending).Take(_limit + 1).ToListAsync(cancellationToken);
-        if (page.Count > _limit) return page;
-
-        // Sparse matches: Skip(0) becomes OFFSET 0 in a subquery, which Postgres plans on its own, without the outer
-        // ORDER BY and LIMIT, so it finds the matches by the filter indexes instead of walking the sort index.
-        var matches = Filter(rest, now).Skip(0);
-        return await InOrder(matches, key, descending).Take(_limit + 1).ToListAsync(cancellationToken);
-    }
 
     private IQueryable<TaskItem> Filter(IQueryable<TaskItem> tasks, DateTimeOffset now)
     {
@@ -210,57 +176,18 @@ public sealed class TaskQuery
         return tasks;
     }
 
-    private IQueryable<TaskItem> AfterCursor<TKey>(IQueryable<TaskItem> tasks, Expression<Func<TaskItem, TKey>> key, bool descending)
-    {
-        if (_after is null) return tasks;
-        var afterKey = _after.KeyAs<TKey>();
-        var afterId = _after.Id;
-        return descending
-            ? tasks.Where(KeysetFilter.Before(key, afterKey, afterId))
-            : tasks.Where(KeysetFilter.After(key, afterKey, afterId));
-    }
-
-    private static IQueryable<TaskItem> InOrder<TKey>(IQueryable<TaskItem> tasks, Expression<Func<TaskItem, TKey>> key, bool descending) =>
-        descending ? tasks.OrderByDescending(key).ThenByDescending(t => t.Id) : tasks.OrderBy(key).ThenBy(t => t.Id);
-
     /// <summary>The cursor that continues after <paramref name="last"/>.</summary>
-    public string NextCursor(TaskItem last)
-    {
-        object key = _sortField switch
-        {
-            "due" => _descending ? last.DescendingDueKey : last.DueKey,
-            "priority" => last.Priority,
-            "title" => last.TitleKey,
-            "updated" => last.UpdatedAt,
-            _ => last.CreatedAt,
-        };
-        return new Cursor(SortName, JsonSerializer.SerializeToElement(key), last.Id).Encode();
-    }
+    public string NextCursor(TaskItem last) => new Cursor(_sort.Name, _sort.CursorValue(last), last.Id).Encode();
 
     private void Fail(string field, string message) => _errors[field] = [message];
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
-    /// <summary>Opaque to clients: base64url of the sort, the last row's sort key and its id.</summary>
+    /// <summary>Opaque to clients: base64url of the sort, the last row's sort value (<see cref="TaskSortKey"/>) and its id.</summary>
     private sealed record Cursor(string Sort, JsonElement Key, int Id)
     {
         public string Encode() => WebEncoders.Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(this));
-
-        public TKey KeyAs<TKey>() => Key.Deserialize<TKey>()!;
-
-        /// <summary>False for a key that is not a <paramref name="type"/> (a cursor made up or tampered with).</summary>
-        public bool HasKeyOf(Type type)
-        {
-            try
-            {
-                return Key.Deserialize(type) is not null;
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-        }
 
         public static Cursor? Decode(string text)
         {

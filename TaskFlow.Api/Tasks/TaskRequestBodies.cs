@@ -24,16 +24,22 @@ public static class TaskRequestBodies
         .Accepts<JsonObject>("application/json")
         .AddOpenApiOperationTransformer((operation, context, _) =>
         {
-            var parsed = OpenApiModelFactory.Parse<OpenApiSchema>(schema.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, context.Document ?? new OpenApiDocument(), out var diagnostic, "json");
-            if (parsed is null || diagnostic?.Errors.Count > 0)
-                throw new InvalidOperationException($"The task body schema does not read as OpenAPI: {string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? [])}");
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = parsed } },
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema.ToOpenApiSchema(context.Document) } },
             };
             return Task.CompletedTask;
         });
+
+    /// <summary>A JSON Schema made in code (for the parser and the agent tools), as the OpenAPI document's model.</summary>
+    public static OpenApiSchema ToOpenApiSchema(this JsonObject schema, OpenApiDocument? document)
+    {
+        var parsed = OpenApiModelFactory.Parse<OpenApiSchema>(schema.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, document ?? new OpenApiDocument(), out var diagnostic, "json");
+        if (parsed is null || diagnostic?.Errors.Count > 0)
+            throw new InvalidOperationException($"A schema does not read as OpenAPI: {string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? [])}");
+        return parsed;
+    }
 
     private static JsonObject Body(string[] required, string description) => new()
     {

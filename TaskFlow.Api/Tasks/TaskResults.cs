@@ -1,3 +1,5 @@
+using TaskFlow.ServiceDefaults.WorkersApi;
+
 namespace TaskFlow.Api.Tasks;
 
 // What each task operation can come to, one closed set per operation (the private constructors keep anyone from

@@ -7,6 +7,7 @@ using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Outbox;
+using TaskFlow.ServiceDefaults.WorkersApi;
 
 namespace TaskFlow.Api.Tasks;
 
@@ -148,7 +149,8 @@ public sealed class TaskService(
             .ToListAsync(cancellationToken);
         if (tasks.Count == 0) return null;
         return new SeriesResponse(seriesId, tasks[^1].Recurrence,
-            tasks.Select(t => new SeriesOccurrence(t.Id, t.Occurrence!.Value, t.DueDate, t.DueAt, t.Status, t.CompletedAt)).ToList());
+            tasks.Select(t => new SeriesOccurrence(
+                TaskId: t.Id, Occurrence: t.Occurrence!.Value, DueDate: t.DueDate, DueAt: t.DueAt, Status: t.Status, CompletedAt: t.CompletedAt)).ToList());
     }
 
     /// <summary>

@@ -28,6 +28,7 @@ public sealed class McpTests(TaskFlowApp app)
         var listTasks = tools.Single(t => t.Name == "list_tasks").JsonSchema.GetProperty("properties");
         foreach (var argument in new[] { "status", "priority", "category", "tag", "query", "due_after", "due_before", "sort", "limit" })
             Assert.True(listTasks.TryGetProperty(argument, out _), $"list_tasks lacks {argument}");
+        Assert.Equal(TaskFlow.Api.Tasks.TaskSorts.Values, listTasks.GetProperty("sort").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal("integer", tools.Single(t => t.Name == "complete_task").JsonSchema.GetProperty("properties").GetProperty("task_id").GetProperty("type").GetString());
     }
 

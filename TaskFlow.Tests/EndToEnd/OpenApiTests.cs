@@ -18,6 +18,10 @@ public sealed class OpenApiTests(TaskFlowApp app)
         Assert.Equal(queryParameters.Order(), ParameterNames(list).Order());
         Assert.All(list["parameters"]!.AsArray(), p => Assert.False(string.IsNullOrEmpty(p!["description"]?.GetValue<string>()), $"{p!["name"]} has no description"));
         AssertStatuses(list, "200", "400", "401", "429");
+        // The sort parameter is the sort catalog, as list_tasks offers it to agents.
+        var sort = list["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "sort")!;
+        Assert.Equal(TaskFlow.Api.Tasks.TaskSorts.Values, sort["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(TaskFlow.Api.Tasks.TaskSorts.Description, sort["description"]!.GetValue<string>());
 
         var create = paths["/api/tasks"]!["post"]!;
         Assert.Contains("Idempotency-Key", ParameterNames(create));

@@ -14,10 +14,23 @@ public sealed class EventSchemaTests
     public void Task_created_serializes_to_the_seed_shape()
     {
         var envelope = EventEnvelope.Create(TaskEventTypes.Created,
-            new TaskCreatedData(123, "user-uuid", "Task title", "Task description", "high", "work", new DateOnly(2025, 1, 20), "pending",
-                ["q1", "report"], DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"), "Europe/Berlin",
-                DateTimeOffset.Parse("2025-01-20T07:45:00Z"), "PT15M",
-                "FREQ=WEEKLY", Guid.Parse("0192f0c4-0000-7000-8000-000000000001"), 1),
+            new TaskCreatedData(
+                TaskId: 123,
+                UserId: "user-uuid",
+                Title: "Task title",
+                Description: "Task description",
+                Priority: "high",
+                Category: "work",
+                DueDate: new DateOnly(2025, 1, 20),
+                Status: "pending",
+                Tags: ["q1", "report"],
+                DueAt: DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"),
+                TimeZone: "Europe/Berlin",
+                RemindAt: DateTimeOffset.Parse("2025-01-20T07:45:00Z"),
+                RemindBefore: "PT15M",
+                Recurrence: "FREQ=WEEKLY",
+                SeriesId: Guid.Parse("0192f0c4-0000-7000-8000-000000000001"),
+                Occurrence: 1),
             Clock);
 
         AssertJson($$"""

@@ -32,13 +32,4 @@ public sealed class TaskQueryTests
         Assert.False(query.IsValid);
         Assert.Contains(name, query.Errors.Keys);
     }
-
-    [Fact]
-    public void A_cursor_of_one_sort_is_refused_for_another()
-    {
-        var byDue = TaskQuery.Parse(Parameters(sort: "due", limit: "1"));
-        var cursor = byDue.NextCursor(new TaskItem { Id = 1, UserId = "u", Title = "x" });
-
-        Assert.False(TaskQuery.Parse(Parameters(sort: "title", cursor: cursor)).IsValid);
-    }
 }

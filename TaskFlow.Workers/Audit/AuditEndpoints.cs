@@ -3,12 +3,10 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Events;
+using TaskFlow.ServiceDefaults.WorkersApi;
 using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Audit;
-
-/// <summary>One audited event as the Api shows it in a task's history.</summary>
-public sealed record HistoryEntry(Guid EventId, string EventType, DateTimeOffset Timestamp, IReadOnlyDictionary<string, FieldChange> Changes);
 
 /// <summary>Internal endpoints (service-to-service, internal key) over the audit trail.</summary>
 public static class AuditEndpoints
@@ -27,7 +25,7 @@ public static class AuditEndpoints
     /// The task's events that carry this user's id, oldest first. Creation shows each initial value as a change
     /// from null; an update shows its changes; a deletion shows none.
     /// </summary>
-    private static async Task<Results<Ok<List<HistoryEntry>>, BadRequest<string>>> HistoryAsync(
+    private static async Task<Results<Ok<List<TaskHistoryEntry>>, BadRequest<string>>> HistoryAsync(
         int taskId, string? user_id, WorkersDbContext db, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(user_id)) return TypedResults.BadRequest("user_id is required.");
@@ -39,17 +37,17 @@ public static class AuditEndpoints
         return TypedResults.Ok(entries.Select(ToHistoryEntry).ToList());
     }
 
-    private static HistoryEntry ToHistoryEntry(AuditEntry entry)
+    private static TaskHistoryEntry ToHistoryEntry(AuditEntry entry)
     {
         var data = JsonNode.Parse(entry.Data)!.AsObject();
         var changes = entry.EventType switch
         {
-            TaskEventTypes.Updated => data["changes"].Deserialize<Dictionary<string, FieldChange>>(EventJson.Options) ?? [],
+            TaskEventTypes.Updated => data["changes"].Deserialize<Dictionary<string, HistoryChange>>(EventJson.Options) ?? [],
             TaskEventTypes.Created => data
                 .Where(field => !IdentityFields.Contains(field.Key) && field.Value is not null)
-                .ToDictionary(field => field.Key, field => new FieldChange(null, field.Value!.DeepClone())),
+                .ToDictionary(field => field.Key, field => new HistoryChange(null, field.Value!.DeepClone())),
             _ => [],
         };
-        return new HistoryEntry(entry.EventId, entry.EventType, entry.OccurredAt, changes);
+        return new TaskHistoryEntry(entry.EventId, entry.EventType, entry.OccurredAt, changes);
     }
 }
