@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using TaskFlow.AppHost;
+using TaskFlow.AppHost.Publishing;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -64,11 +65,13 @@ if (int.TryParse(builder.Configuration["Api:Replicas"], out var replicas) && rep
     api.WithReplicas(replicas);
 
 // Both services register the event schemas of every topic at start (identical, so the second is a no-op). Set by
-// hand: WithReference would add a second variable, ConnectionStrings__schema_registry, for the name's dash.
+// hand: WithReference would add a second variable, ConnectionStrings__schema_registry, for the name's dash. Optional:
+// without a registry the services run and do not register (a deployment may leave it out).
 if (schemaRegistry is not null)
 {
     foreach (var service in new[] { api, workers })
-        service.WithEnvironment("ConnectionStrings__schema-registry", schemaRegistry).WithReferenceRelationship(schemaRegistry);
+        service.WithEnvironment("ConnectionStrings__schema-registry", new ConnectionStringReference(schemaRegistry.Resource, optional: true))
+            .WithReferenceRelationship(schemaRegistry);
 }
 
 // The RecurringTaskService creates next occurrences through the Api's internal endpoint.
@@ -90,5 +93,8 @@ foreach (var setting in new[] { "Provider", "Endpoint", "Model" })
 }
 if (builder.Configuration["Chat:ApiKey"] is not null)
     api.WithEnvironment("Chat__ApiKey", builder.AddParameterFromConfiguration("chat-api-key", "Chat:ApiKey", secret: true));
+
+// `aspire publish -o DIR` writes DIR/kubernetes, DIR/compose and DIR/aspire-manifest.json from this model (README, "Deploying").
+builder.AddDeploymentPublishing(dapr);
 
 builder.Build().Run();

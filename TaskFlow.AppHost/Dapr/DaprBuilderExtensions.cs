@@ -88,9 +88,11 @@ public static class DaprBuilderExtensions
 
         if (dapr.Placement is not { } placement)
         {
-            // Publishing: the sidecar injector gives the app's container DAPR_HTTP_PORT and DAPR_GRPC_PORT itself.
-            service.ApplicationBuilder.AddResource(new DaprSidecarDescription($"{service.Resource.Name}-dapr", service.Resource))
-                .WithManifestPublishingCallback(context => DaprSidecarDescription.WriteToManifest(context, service.Resource));
+            // Publishing: the sidecar injector gives the app's container DAPR_HTTP_PORT and DAPR_GRPC_PORT itself. The
+            // sidecar's environment is in the model for what `aspire publish` writes (Publishing/), not in the manifest.
+            service.ApplicationBuilder.AddResource(new DaprSidecarDescription($"{service.Resource.Name}-dapr", service.Resource, httpPort))
+                .WithManifestPublishingCallback(context => DaprSidecarDescription.WriteToManifest(context, service.Resource))
+                .WithSidecarEnvironment(dapr);
             return service;
         }
 
@@ -102,35 +104,18 @@ public static class DaprBuilderExtensions
             .WithArgs(context =>
             {
                 var sidecarResource = (IResourceWithEndpoints)context.Resource;
-                AddArgs(context.Args,
-                    ("--app-id", app.Name),
-                    ("--app-port", app.GetEndpoint("http").Property(EndpointProperty.TargetPort)),
-                    ("--app-protocol", "http"),
-                    ("--app-channel-address", "localhost"),
-                    ("--dapr-http-port", sidecarResource.GetEndpoint("http").Property(EndpointProperty.TargetPort)),
-                    ("--dapr-grpc-port", sidecarResource.GetEndpoint("grpc").Property(EndpointProperty.TargetPort)),
-                    ("--metrics-port", sidecarResource.GetEndpoint("metrics").Property(EndpointProperty.TargetPort)),
-                    ("--placement-host-address", placement.GetEndpoint("grpc").Property(EndpointProperty.HostAndPort)),
-                    // Relative to the working directory, dapr/.
-                    ("--resources-path", "components"),
-                    ("--resources-path", "."),
-                    ("--config", "config.yaml"),
-                    ("--log-level", "info"));
+                foreach (var argument in SidecarArguments(app.Name, app.GetEndpoint("http").Property(EndpointProperty.TargetPort),
+                    placement.GetEndpoint("grpc").Property(EndpointProperty.HostAndPort),
+                    sidecarResource.GetEndpoint("http").Property(EndpointProperty.TargetPort),
+                    sidecarResource.GetEndpoint("grpc").Property(EndpointProperty.TargetPort),
+                    sidecarResource.GetEndpoint("metrics").Property(EndpointProperty.TargetPort)))
+                {
+                    context.Args.Add(argument);
+                }
             })
-            // Read by the components through envRef (dapr/components/*.yaml).
-            .WithEnvironment("TASKFLOW_KAFKA_BROKERS", dapr.Kafka)
-            .WithEnvironment(context =>
-            {
-                var (host, password) = RedisAddress(dapr.Redis.Resource);
-                context.EnvironmentVariables["TASKFLOW_REDIS_HOST"] = host;
-                context.EnvironmentVariables["TASKFLOW_REDIS_PASSWORD"] = password;
-            })
-            // daprd sends it as dapr-api-token on every call to the app; the app's /dapr endpoints require it.
-            .WithEnvironment("APP_API_TOKEN", dapr.AppToken)
+            .WithSidecarEnvironment(dapr)
             .WithOtlpExporter()
             .WithHttpHealthCheck("/v1.0/healthz/outbound", endpointName: "http")
-            .WaitFor(dapr.Kafka)
-            .WaitFor(dapr.Redis)
             .WaitFor(placement)
             .WithParentRelationship(service);
 
@@ -139,13 +124,48 @@ public static class DaprBuilderExtensions
             .WithEnvironment("DAPR_GRPC_PORT", sidecar.GetEndpoint("grpc").Property(EndpointProperty.Port));
     }
 
-    private static void AddArgs(IList<object> args, params (string Name, object Value)[] options)
+    /// <summary>
+    /// What every sidecar reads from its environment, run here or published, and what it needs running first: the
+    /// components' addresses and password (envRef in dapr/components/*.yaml) and the app token.
+    /// </summary>
+    private static IResourceBuilder<T> WithSidecarEnvironment<T>(this IResourceBuilder<T> sidecar, DaprSidecars dapr)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        sidecar
+            .WithEnvironment(DaprSidecarDescription.KafkaBrokersVariable, dapr.Kafka)
+            .WithEnvironment(context =>
+            {
+                var (host, password) = RedisAddress(dapr.Redis.Resource);
+                context.EnvironmentVariables[DaprSidecarDescription.RedisHostVariable] = host;
+                context.EnvironmentVariables[DaprSidecarDescription.RedisPasswordVariable] = password;
+            })
+            // daprd sends it as dapr-api-token on every call to the app; the app's /dapr endpoints require it.
+            .WithEnvironment(DaprSidecarDescription.AppTokenVariable, dapr.AppToken)
+            .WaitFor(dapr.Kafka)
+            .WaitFor(dapr.Redis);
+
+    /// <summary>
+    /// daprd's command line, run here or in the published compose file: the app behind it on localhost, placement, and
+    /// the resources relative to the working directory (dapr/, or its copy). A port left null is daprd's default.
+    /// </summary>
+    internal static IEnumerable<object> SidecarArguments(string appId, object appPort, object placementAddress,
+        object? httpPort = null, object? grpcPort = null, object? metricsPort = null)
     {
-        foreach (var (name, value) in options)
-        {
-            args.Add(name);
-            args.Add(value);
-        }
+        (string Name, object? Value)[] options =
+        [
+            ("--app-id", appId),
+            ("--app-port", appPort),
+            ("--app-protocol", "http"),
+            ("--app-channel-address", "localhost"),
+            ("--dapr-http-port", httpPort),
+            ("--dapr-grpc-port", grpcPort),
+            ("--metrics-port", metricsPort),
+            ("--placement-host-address", placementAddress),
+            ("--resources-path", "components"),
+            ("--resources-path", "."),
+            ("--config", "config.yaml"),
+            ("--log-level", "info"),
+        ];
+        return options.Where(option => option.Value is not null).SelectMany(option => new[] { option.Name, option.Value! });
     }
 
     /// <summary>
@@ -173,17 +193,30 @@ public sealed record DaprSidecars(
 
 /// <summary>
 /// A published sidecar: a <c>dapr.v0</c> entry (the format of Aspire's Dapr integration) naming the app, its app id and
-/// port, the Configuration and the components, which deploy/ provides on a cluster.
+/// port, the Configuration and the components; its environment and waits are the ones a sidecar run here gets, for the
+/// deployments `aspire publish` writes (Publishing/).
 /// </summary>
-public sealed class DaprSidecarDescription(string name, ProjectResource app) : Resource(name), IResourceWithParent<ProjectResource>
+public sealed class DaprSidecarDescription(string name, ProjectResource app, int? httpPort)
+    : Resource(name), IResourceWithParent<ProjectResource>, IResourceWithEnvironment, IResourceWithWaitSupport
 {
-    /// <summary>The Configuration resource's name in deploy/base/dapr.yaml.</summary>
+    /// <summary>The name of the Configuration in dapr/config.yaml.</summary>
     public const string ConfigurationName = "taskflow";
 
     /// <summary>The components the services use, by the names in TaskFlow.Messaging's DaprSidecar (a test compares them).</summary>
     public static readonly string[] Components = ["pubsub-kafka", "statestore"];
 
+    /// <summary>The variables dapr/components/*.yaml read through envRef.</summary>
+    public const string KafkaBrokersVariable = "TASKFLOW_KAFKA_BROKERS";
+    public const string RedisHostVariable = "TASKFLOW_REDIS_HOST";
+    public const string RedisPasswordVariable = "TASKFLOW_REDIS_PASSWORD";
+
+    /// <summary>daprd's own variable for the token it sends to the app.</summary>
+    public const string AppTokenVariable = "APP_API_TOKEN";
+
     public ProjectResource Parent => app;
+
+    /// <summary>The sidecar's HTTP port when the model fixes one (the Api's 3500, as in the seed), else Dapr's default.</summary>
+    public int? HttpPort => httpPort;
 
     internal static void WriteToManifest(ManifestPublishingContext context, ProjectResource app)
     {

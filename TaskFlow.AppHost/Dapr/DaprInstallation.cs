@@ -40,7 +40,7 @@ public sealed class DaprInstallation
 
     /// <summary>
     /// When <paramref name="publishing"/>, this machine's programs do not matter: Dapr is on unless configured off, since
-    /// the deployments in deploy/ always ask the cluster's control plane for sidecars.
+    /// the published deployments always have sidecars (a cluster's control plane injects them; compose runs them).
     /// </summary>
     internal static DaprInstallation Find(IConfiguration configuration, bool publishing)
     {
