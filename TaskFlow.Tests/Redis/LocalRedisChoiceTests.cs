@@ -28,7 +28,8 @@ public sealed class LocalRedisChoiceTests
     [Fact]
     public async Task Auto_runs_redis_server_when_it_is_on_PATH_and_Garnet_otherwise()
     {
-        await using var builder = await CreateBuilderAsync();
+        // Explicitly: the setting may also come from the environment (Redis__Server=garnet runs the tests on Garnet).
+        await using var builder = await CreateBuilderAsync("--Redis:Server=auto");
 
         var redis = builder.Resources.Single(r => r.Name == "redis");
         if (Prerequisites.FindOnPath("redis-server") is { } redisServer)
