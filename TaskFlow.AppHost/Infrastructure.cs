@@ -9,7 +9,7 @@ public enum InfrastructureProfile
     /// <summary>Redpanda, Redis and Postgres in containers (needs a container runtime).</summary>
     Containers,
 
-    /// <summary>An in-process dev Kafka broker plus redis-server and postgres from this machine.</summary>
+    /// <summary>An in-process dev Kafka broker plus Redis (redis-server, else Garnet) and postgres from this machine.</summary>
     Local,
 }
 

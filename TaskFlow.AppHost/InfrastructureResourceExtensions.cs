@@ -75,9 +75,7 @@ public static class InfrastructureResourceExtensions
             return AsConnectionString(builder, builder.AddRedis(name).WithDataVolume());
         }
 
-        var dataDirectory = Path.Combine(infrastructure.LocalDataPath, "redis");
-        infrastructure.Note($"{name}: redis-server with appendonly, data in {dataDirectory}");
-        return AsConnectionString(builder, builder.AddLocalRedis(name, dataDirectory));
+        return AsConnectionString(builder, builder.AddLocalRedis(name, infrastructure));
     }
 
     /// <summary>A Postgres server; declared with the first of its databases that configuration does not already supply.</summary>

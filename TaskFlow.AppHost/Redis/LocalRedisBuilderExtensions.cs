@@ -1,36 +1,57 @@
-
 namespace TaskFlow.AppHost;
 
 public static class LocalRedisBuilderExtensions
 {
     /// <summary>
-    /// Adds <c>redis-server</c> from PATH, listening on loopback only, with the append-only file on
-    /// (data in <paramref name="dataDirectory"/>). Stops the AppHost with one sentence when redis-server is missing.
+    /// Adds the local profile's Redis: redis-server from PATH, else Garnet (<see cref="LocalRedisServer"/>), listening
+    /// on loopback only and writing every change to an append-only file under LocalData:Path, so the data survives
+    /// restarts. Stops the AppHost with one sentence when Redis:Server=redis-server and redis-server is missing.
     /// </summary>
-    public static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name, string dataDirectory)
+    public static IResourceBuilder<ILocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name, Infrastructure infrastructure)
     {
-        var redisServer = Prerequisites.RequireOnPath("redis-server", "sudo apt-get install -y redis-server");
-        var redis = new LocalRedisResource(name, redisServer, dataDirectory);
+        var server = LocalRedisServer.Choose(builder.Configuration);
+        if (server.Kind == LocalRedisServerKind.RedisServer)
+        {
+            var dataDirectory = Path.Combine(infrastructure.LocalDataPath, "redis");
+            infrastructure.Note($"{name}: redis-server ({server.Reason}) with appendonly, data in {dataDirectory}");
+            return builder.AddLocalRedisServer(new LocalRedisResource(name, server.RedisServerPath!, dataDirectory), args =>
+            {
+                args.Add("--bind");
+                args.Add("127.0.0.1");
+                args.Add("-::1"); // "-": skipped where IPv6 is off
+                args.Add("--dir");
+                args.Add(dataDirectory);
+                args.Add("--appendonly");
+                args.Add("yes");
+            });
+        }
 
-        return builder.AddResource(redis)
-            .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
+        var garnetDataDirectory = Path.Combine(infrastructure.LocalDataPath, "garnet");
+        infrastructure.Note($"{name}: Garnet, a Redis-compatible server from NuGet ({server.Reason}), with its append-only file, data in {garnetDataDirectory}");
+        return builder.AddLocalRedisServer(new LocalGarnetResource(name, garnetDataDirectory), args =>
+        {
+            args.Add("--bind");
+            args.Add("127.0.0.1");
+            args.Add("--checkpointdir");
+            args.Add(garnetDataDirectory);
+        }).WithAnnotation(new Projects.TaskFlow_AppHost_Garnet());
+    }
+
+    /// <summary>What both servers share: a TCP endpoint (its port passed as --port), the data folder and the PING check.</summary>
+    private static IResourceBuilder<ILocalRedisResource> AddLocalRedisServer<T>(this IDistributedApplicationBuilder builder, T server, Action<IList<object>> args)
+        where T : ILocalRedisResource =>
+        builder.CreateResourceBuilder<ILocalRedisResource>(builder.AddResource(server).Resource)
+            .WithEndpoint(name: ILocalRedisResource.EndpointName, scheme: "tcp")
             .WithArgs(context =>
             {
                 context.Args.Add("--port");
-                context.Args.Add(redis.Endpoint.Property(EndpointProperty.TargetPort));
-                context.Args.Add("--bind");
-                context.Args.Add("127.0.0.1");
-                context.Args.Add("-::1"); // "-": skipped where IPv6 is off
-                context.Args.Add("--dir");
-                context.Args.Add(redis.DataDirectory);
-                context.Args.Add("--appendonly");
-                context.Args.Add("yes");
+                context.Args.Add(server.Endpoint.Property(EndpointProperty.TargetPort));
+                args(context.Args);
             })
             .OnBeforeResourceStarted((resource, _, _) =>
             {
                 Directory.CreateDirectory(resource.DataDirectory);
                 return Task.CompletedTask;
             })
-            .WithHealthCheck($"{name}_redis_ping", new RedisPingHealthCheck(redis));
-    }
+            .WithHealthCheck($"{server.Name}_redis_ping", new RedisPingHealthCheck(server));
 }

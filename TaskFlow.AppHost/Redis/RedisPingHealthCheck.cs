@@ -6,7 +6,7 @@ namespace TaskFlow.AppHost;
 
 /// <summary>
 /// Healthy when the server answers PING with +PONG. A TCP connect is not enough: Aspire's proxy accepts
-/// connections before redis-server is up, and a server still loading its append-only file answers -LOADING.
+/// connections before the server is up, and redis-server still loading its append-only file answers -LOADING.
 /// </summary>
 public sealed class RedisPingHealthCheck(IResourceWithConnectionString redis) : IHealthCheck
 {

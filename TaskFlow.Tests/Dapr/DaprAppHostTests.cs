@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using TaskFlow.AppHost;
+using static TaskFlow.Tests.AppModel;
 
 namespace TaskFlow.Tests.Dapr;
 
@@ -86,17 +87,6 @@ public sealed class DaprAppHostTests
         var dataPath = Path.Combine(Path.GetTempPath(), "taskflow-model-" + Guid.NewGuid().ToString("N")[..8]);
         return await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
             ["--Infrastructure=local", $"--LocalData:Path={dataPath}", .. arguments], cancellation.Token);
-    }
-
-    private static object Option(List<object> args, string name) => args[args.IndexOf(name) + 1];
-
-    /// <summary>The arguments a resource's callbacks give, unevaluated (endpoint references stay references).</summary>
-    private static async Task<List<object>> ArgumentsAsync(IResource resource)
-    {
-        var args = new List<object>();
-        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
-            await callback.Callback(new CommandLineArgsCallbackContext(args, resource));
-        return args;
     }
 
     /// <summary>The environment a resource's callbacks give in run mode, unevaluated.</summary>

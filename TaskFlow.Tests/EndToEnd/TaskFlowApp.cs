@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace TaskFlow.Tests.EndToEnd;
 
 /// <summary>
-/// The real AppHost (local profile: dev broker, redis-server, postgres) started once for every end-to-end test,
-/// with its Redis and Postgres data in a throwaway folder.
+/// The real AppHost (local profile: dev broker, redis-server or Garnet, postgres) started once for every end-to-end
+/// test, with its Redis and Postgres data in a throwaway folder. The AppHost reads its settings from the environment
+/// too: Redis__Server=garnet runs the tests on Garnet even where redis-server is installed.
 /// </summary>
 public sealed class TaskFlowApp : IAsyncLifetime
 {
