@@ -36,8 +36,14 @@ public static class EventJson
     {
         private const string Format = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
 
+        /// <exception cref="JsonException">
+        /// Not a time: bad data like any other value that does not fit its field (without a message of its own, the
+        /// serializer's names the type and the path).
+        /// </exception>
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+                ? value
+                : throw new JsonException();
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture));

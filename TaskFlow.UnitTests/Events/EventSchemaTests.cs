@@ -120,6 +120,7 @@ public sealed class EventSchemaTests
     [Theory]
     [InlineData("""{"event_type":"task.created","data":{}}""")]
     [InlineData("""{"event_id":"5f1c3c4e-0000-0000-0000-000000000001","data":{}}""")]
+    [InlineData("""{"event_id":"5f1c3c4e-0000-0000-0000-000000000001","event_type":"task.created","version":"1.0","timestamp":"yesterday","data":{}}""")]
     [InlineData("""not json""")]
     [InlineData("""null""")]
     public void A_message_that_is_not_an_envelope_is_rejected(string payload)
