@@ -1,13 +1,10 @@
 using System.Text.Json;
-using System.Globalization;
-using System.Net;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Recurring;
-
 
 /// <summary>
 /// When an occurrence of a recurring task is completed, asks the Api to create the next one. The Idempotency-Key is
