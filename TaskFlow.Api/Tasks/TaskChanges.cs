@@ -53,9 +53,10 @@ public static class TaskChanges
         else if (input.RemindBefore.IsSet) task.RemindAtTime(null);
     }
 
+    /// <summary>The task as task.created carries it; status and priority go over by their wire names, the contract.</summary>
     public static TaskCreatedData ToCreatedData(this TaskItem task) =>
-        new(task.Id, task.UserId, task.Title, task.Description, task.Priority.ToWire(), task.Category, task.DueDate,
-            task.Status.ToWire(), task.Tags, task.DueAt, task.TimeZone, task.RemindAt, FormatDuration(task.RemindBefore),
+        new(task.Id, task.UserId, task.Title, task.Description, WireEnum.Parse<TaskEventPriority>(task.Priority.ToWire()), task.Category, task.DueDate,
+            WireEnum.Parse<TaskEventStatus>(task.Status.ToWire()), task.Tags, task.DueAt, task.TimeZone, task.RemindAt, FormatDuration(task.RemindBefore),
             task.Recurrence, task.SeriesId, task.Occurrence, task.Pinned);
 
     /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>

@@ -9,6 +9,13 @@ public static class EventJson
 {
     public static readonly JsonSerializerOptions Options = Create();
 
+    /// <summary>
+    /// For reading an event's data into its record: the wire options, and what the record (and so its schema) requires
+    /// is required. A constructor parameter without a default must be present and a non-nullable field not null, so
+    /// data that does not fit its record fails to read instead of arriving with holes.
+    /// </summary>
+    public static readonly JsonSerializerOptions Reading = CreateReading();
+
     /// <summary>Applies TaskFlow's wire conventions to an existing options instance (e.g. ASP.NET Core's).</summary>
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
@@ -23,6 +30,13 @@ public static class EventJson
     private static JsonSerializerOptions Create()
     {
         var options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private static JsonSerializerOptions CreateReading()
+    {
+        var options = new JsonSerializerOptions(Options) { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

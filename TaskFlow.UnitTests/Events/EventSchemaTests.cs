@@ -14,7 +14,7 @@ public sealed class EventSchemaTests
     public void Task_created_serializes_to_the_seed_shape()
     {
         var envelope = EventEnvelope.Create(TaskEventTypes.Created,
-            new TaskCreatedData(123, "user-uuid", "Task title", "Task description", "high", "work", new DateOnly(2025, 1, 20), "pending",
+            new TaskCreatedData(123, "user-uuid", "Task title", "Task description", TaskEventPriority.High, "work", new DateOnly(2025, 1, 20), TaskEventStatus.Pending,
                 ["q1", "report"], DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"), "Europe/Berlin",
                 DateTimeOffset.Parse("2025-01-20T07:45:00Z"), "PT15M",
                 "FREQ=WEEKLY", Guid.Parse("0192f0c4-0000-7000-8000-000000000001"), 1),
@@ -114,7 +114,7 @@ public sealed class EventSchemaTests
 
         Assert.Equal(original.EventId, parsed.EventId);
         Assert.Equal(original.Timestamp, parsed.Timestamp);
-        Assert.Equal(new TaskDeletedData(7, "someone"), parsed.DataAs<TaskDeletedData>());
+        Assert.Equal(new TaskDeletedData(7, "someone"), EventCatalog.ReadData(parsed));
     }
 
     [Theory]
