@@ -83,21 +83,24 @@ public static class MessagingExtensions
     }
 
     /// <summary>
-    /// Runs <typeparamref name="THandler"/> for every event on the registration's topic, as its own consumer group:
-    /// from a Kafka consumer, or (transport dapr) from the sidecar through <c>MapDaprSubscriptions()</c>.
+    /// Runs <typeparamref name="THandler"/> for every event on the registration's topic whose data is a
+    /// <typeparamref name="TData"/>, as its own consumer group: from a Kafka consumer, or (transport dapr) from the
+    /// sidecar through <c>MapDaprSubscriptions()</c>.
     /// </summary>
-    public static IHostApplicationBuilder AddEventConsumer<THandler>(this IHostApplicationBuilder builder, ConsumerRegistration registration)
-        where THandler : class, IEventHandler
+    public static IHostApplicationBuilder AddEventConsumer<THandler, TData>(this IHostApplicationBuilder builder, ConsumerRegistration registration)
+        where THandler : class, IEventHandler<TData>
+        where TData : class
     {
         builder.Services.AddScoped<THandler>();
         builder.Services.TryAddSingleton<EventDispatcher>();
         // Redelivered events are recognised by id in Redis (the service registers its Redis client).
         builder.Services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
-        builder.Services.AddSingleton(new EventSubscription(registration, typeof(THandler)));
+        var subscription = new EventSubscription<THandler, TData>(registration);
+        builder.Services.AddSingleton<EventSubscription>(subscription);
         if (!MessagingTransport.IsDapr(builder.Configuration))
         {
             builder.Services.AddSingleton<IHostedService>(sp =>
-                ActivatorUtilities.CreateInstance<KafkaConsumerHost<THandler>>(sp, registration));
+                ActivatorUtilities.CreateInstance<KafkaConsumerHost>(sp, subscription));
         }
         return builder;
     }

@@ -53,15 +53,16 @@ public static class TaskChanges
         else if (input.RemindBefore.IsSet) task.RemindAtTime(null);
     }
 
+    /// <summary>The task as task.created carries it; status and priority go over by their wire names, the contract.</summary>
     public static TaskCreatedData ToCreatedData(this TaskItem task) => new(
         TaskId: task.Id,
         UserId: task.UserId,
         Title: task.Title,
         Description: task.Description,
-        Priority: task.Priority.ToWire(),
+        Priority: WireEnum.Parse<TaskEventPriority>(task.Priority.ToWire()),
         Category: task.Category,
         DueDate: task.DueDate,
-        Status: task.Status.ToWire(),
+        Status: WireEnum.Parse<TaskEventStatus>(task.Status.ToWire()),
         Tags: task.Tags,
         DueAt: task.DueAt,
         TimeZone: task.TimeZone,

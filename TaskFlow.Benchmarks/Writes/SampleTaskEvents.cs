@@ -15,10 +15,10 @@ public static class SampleTaskEvents
             Title: $"Benchmark task {taskId}",
             // A sentence or two, as people write them: it brings the envelope to the ~600 bytes of a typical task.
             Description: "Collect the quarterly numbers from the team leads, check them against last quarter's report and send the summary before the review meeting.",
-            Priority: "medium",
+            Priority: TaskEventPriority.Medium,
             Category: "work",
             DueDate: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7),
-            Status: "pending",
+            Status: TaskEventStatus.Pending,
             Tags: ["bench", "writes"],
             DueAt: null,
             TimeZone: "UTC",

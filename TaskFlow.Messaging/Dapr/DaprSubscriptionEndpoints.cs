@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TaskFlow.Messaging.Consuming;
-using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging.Dapr;
@@ -63,27 +62,27 @@ public static partial class DaprSubscriptionEndpoints
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
 
-        EventEnvelope<JsonElement> envelope;
+        ConsumedEvent<object> consumedEvent;
         try
         {
-            envelope = EventEnvelope.Parse(body.ToArray());
+            consumedEvent = ConsumedEvent.Read(
+                topic,
+                KafkaMetadata.Number(request.Headers[KafkaMetadata.Partition], -1),
+                KafkaMetadata.Number(request.Headers[KafkaMetadata.Offset], -1L),
+                request.Headers.TryGetValue(KafkaMetadata.Key, out var key) ? key.ToString() : null,
+                body.ToArray());
         }
         catch (JsonException exception)
         {
-            // Redelivering will not make it an envelope: DROP, and daprd parks it on the dead-letter topic.
-            LogMalformed(logger, topic, request.Headers[KafkaMetadata.Partition].ToString(), request.Headers[KafkaMetadata.Offset].ToString(), exception.Message);
+            // Redelivering will not make it readable: DROP, and daprd parks it on the dead-letter topic.
+            LogUnreadable(logger, topic, request.Headers[KafkaMetadata.Partition].ToString(), request.Headers[KafkaMetadata.Offset].ToString(), exception.Message);
             return TypedResults.Json(DaprDeliveryResult.Drop);
         }
 
+        var envelope = consumedEvent.Envelope;
         using var activity = MessagingActivities.StartProcessActivity(topic, "dapr", default);
         activity?.SetTag("messaging.message.id", envelope.EventId);
         activity?.SetTag("taskflow.event_type", envelope.EventType);
-        var consumedEvent = new ConsumedEvent(
-            topic,
-            KafkaMetadata.Number(request.Headers[KafkaMetadata.Partition], -1),
-            KafkaMetadata.Number(request.Headers[KafkaMetadata.Offset], -1L),
-            request.Headers.TryGetValue(KafkaMetadata.Key, out var key) ? key.ToString() : null,
-            envelope);
 
         foreach (var subscription in subscriptions)
         {
@@ -114,8 +113,8 @@ public static partial class DaprSubscriptionEndpoints
             T.TryParse(value, CultureInfo.InvariantCulture, out var number) ? number : fallback;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Dapr delivery on {Topic} (partition {Partition}, offset {Offset}) is not an event envelope ({Reason}); answering DROP.")]
-    private static partial void LogMalformed(ILogger logger, string topic, string partition, string offset, string reason);
+    [LoggerMessage(LogLevel.Warning, "Dapr delivery on {Topic} (partition {Partition}, offset {Offset}) cannot be read as an event ({Reason}); answering DROP.")]
+    private static partial void LogUnreadable(ILogger logger, string topic, string partition, string offset, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup} failed on event {EventId} delivered by Dapr; answering RETRY.")]
     private static partial void LogFailed(ILogger logger, Exception exception, string consumerGroup, Guid eventId);

@@ -1,12 +1,18 @@
 using System.Collections.Frozen;
+using System.Text.Json;
 
 namespace TaskFlow.Messaging.Events;
 
 /// <summary>
-/// One event type at one version: the topic it travels on, who sends and who receives it. Its JSON Schema is
-/// <c>schemas/events/{Type}/{Version}.json</c> (generated from the data record and checked by the tests).
+/// One event type at one version: the topic it travels on, the record its <c>data</c> is, who sends and who receives
+/// it. Its JSON Schema is <c>schemas/events/{Type}/{Version}.json</c> (generated from the data record and checked by the
+/// tests).
 /// </summary>
-public sealed record EventDefinition(string Type, string Version, string Topic, string Summary, IReadOnlyList<string> Senders, IReadOnlyList<string> Receivers)
+/// <param name="DataType">
+/// The record consumers read <c>data</c> into; null for the Api's live updates on <c>task-updates</c>, whose record
+/// (the task as the REST API shows it) belongs to the Api and which no consumer group reads.
+/// </param>
+public sealed record EventDefinition(string Type, string Version, string Topic, Type? DataType, string Summary, IReadOnlyList<string> Senders, IReadOnlyList<string> Receivers)
 {
     /// <summary>The schema's <c>$id</c>: names the event and its version, so two versions never share one.</summary>
     public string SchemaId => $"urn:taskflow:event:{Type}:{Version}";
@@ -27,20 +33,23 @@ public static class EventCatalog
 
     public static readonly IReadOnlyList<EventDefinition> Events =
     [
-        new(TaskEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskEvents, "A task was created.", [Api], [Workers]),
-        new(TaskEventTypes.Updated, EventEnvelope.CurrentVersion, Topics.TaskEvents, "Fields of a task changed; `changes` holds each one's old and new value.", [Api], [Workers]),
-        new(TaskEventTypes.Deleted, EventEnvelope.CurrentVersion, Topics.TaskEvents, "A task was deleted.", [Api], [Workers]),
-        new(ReminderEventTypes.Due, EventEnvelope.CurrentVersion, Topics.Reminders, "A task's reminder time has come.", [Workers], [Workers]),
-        new(TaskUpdateTypes.Changed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, "A task as it now is, for clients to redraw.", [Api], [Api]),
-        new(TaskUpdateTypes.Removed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, "A task was removed, for clients to redraw.", [Api], [Api]),
-        new(NotificationEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskUpdates, "A notification was stored for a user.", [Workers], [Api]),
+        new(TaskEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskEvents, typeof(TaskCreatedData), "A task was created.", [Api], [Workers]),
+        new(TaskEventTypes.Updated, EventEnvelope.CurrentVersion, Topics.TaskEvents, typeof(TaskUpdatedData), "Fields of a task changed; `changes` holds each one's old and new value.", [Api], [Workers]),
+        new(TaskEventTypes.Deleted, EventEnvelope.CurrentVersion, Topics.TaskEvents, typeof(TaskDeletedData), "A task was deleted.", [Api], [Workers]),
+        new(ReminderEventTypes.Due, EventEnvelope.CurrentVersion, Topics.Reminders, typeof(ReminderDueData), "A task's reminder time has come.", [Workers], [Workers]),
+        new(TaskUpdateTypes.Changed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, null, "A task as it now is, for clients to redraw.", [Api], [Api]),
+        new(TaskUpdateTypes.Removed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, null, "A task was removed, for clients to redraw.", [Api], [Api]),
+        new(NotificationEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(NotificationCreatedData), "A notification was stored for a user.", [Workers], [Api]),
     ];
 
     public static IEnumerable<EventDefinition> On(string topic) => Events.Where(e => e.Topic == topic);
 
-    // Read for every consumed message: looked up, not searched. (Declared after Events, which it is built from.)
+    // Read for every consumed message: looked up, not searched. (Declared after Events, which they are built from.)
     private static readonly FrozenDictionary<string, string[]> VersionsByType =
         Events.GroupBy(e => e.Type).ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Version).ToArray());
+
+    private static readonly FrozenDictionary<(string Type, string Version), Type> Records =
+        Events.Where(e => e.DataType is not null).ToFrozenDictionary(e => (e.Type, e.Version), e => e.DataType!);
 
     private static readonly string[] CurrentVersionOnly = [EventEnvelope.CurrentVersion];
 
@@ -48,4 +57,30 @@ public static class EventCatalog
     public static IReadOnlyList<string> VersionsOf(string eventType) => VersionsByType.GetValueOrDefault(eventType, CurrentVersionOnly);
 
     public static bool IsReadable(string eventType, string? version) => version is not null && VersionsOf(eventType).Contains(version);
+
+    /// <summary>The versions of <paramref name="eventType"/> that have a record to read their data into.</summary>
+    internal static IEnumerable<string> RecordVersionsOf(string eventType) =>
+        Records.Keys.Where(key => key.Type == eventType).Select(key => key.Version);
+
+    /// <summary>
+    /// The envelope's <c>data</c> as the record the catalog names for its type and version, read once for every
+    /// handler of the event.
+    /// </summary>
+    /// <exception cref="UnsupportedEventVersionException">The catalog has no record for the type at that version.</exception>
+    /// <exception cref="JsonException">The data does not fit its record (a field missing, null or of another type).</exception>
+    public static object ReadData(EventEnvelope<JsonElement> envelope)
+    {
+        if (!Records.TryGetValue((envelope.EventType, envelope.Version), out var record))
+            throw new UnsupportedEventVersionException(envelope);
+        object? data;
+        try
+        {
+            data = envelope.Data.Deserialize(record, EventJson.Reading);
+        }
+        catch (JsonException exception)
+        {
+            throw new JsonException($"The data of {envelope.EventType} {envelope.EventId} is no {record.Name}: {exception.Message}", exception);
+        }
+        return data ?? throw new JsonException($"The data of {envelope.EventType} {envelope.EventId} is null.");
+    }
 }

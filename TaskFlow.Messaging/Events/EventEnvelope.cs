@@ -25,7 +25,7 @@ public static class EventEnvelope
 
     /// <summary>
     /// Reads any envelope, bare or inside a structured CloudEvent (as the Dapr transport carries it), leaving
-    /// <c>data</c> for the handler to interpret.
+    /// <c>data</c> as it came (<see cref="EventCatalog.ReadData"/> reads it into its record).
     /// </summary>
     /// <exception cref="JsonException">The payload is not an envelope.</exception>
     public static EventEnvelope<JsonElement> Parse(byte[] utf8Json)
@@ -46,16 +46,16 @@ public static class EventEnvelope
     private static EventEnvelope<JsonElement> Deserialize(byte[] utf8Json) =>
         JsonSerializer.Deserialize<EventEnvelope<JsonElement>>(utf8Json, EventJson.Options)
         ?? throw new JsonException("The message is JSON null, not an event envelope.");
-
-    public static TData DataAs<TData>(this EventEnvelope<JsonElement> envelope) =>
-        envelope.Data.Deserialize<TData>(EventJson.Options)
-        ?? throw new JsonException($"The data of {envelope.EventType} {envelope.EventId} is null.");
 }
 
 /// <summary>
-/// An event of a version this service has no reader for (a newer producer, most likely): it is parked on the
+/// An event of a type or version this service has no reader for (a newer producer, most likely): it is parked on the
 /// dead-letter topic with this reason rather than read as the version it is not.
 /// </summary>
 public sealed class UnsupportedEventVersionException(EventEnvelope<JsonElement> envelope) : JsonException(
     $"{envelope.EventType} {envelope.EventId} has version '{envelope.Version}', which this service does not read " +
-    $"(it reads {string.Join(", ", EventCatalog.VersionsOf(envelope.EventType))}); deploy a reader of that version first.");
+    $"(it reads {Readable(envelope.EventType)}); deploy a reader of that version first.")
+{
+    private static string Readable(string eventType) =>
+        EventCatalog.RecordVersionsOf(eventType).ToList() is { Count: > 0 } versions ? string.Join(", ", versions) : $"no version of {eventType}";
+}

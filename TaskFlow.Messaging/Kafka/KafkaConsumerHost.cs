@@ -5,37 +5,35 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Consuming;
-using TaskFlow.Messaging.Publishing;
 using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging.Kafka;
 
 /// <summary>
-/// Runs one consumer group on one topic for <typeparamref name="THandler"/>, a batch of ready messages at a time:
-/// skips events the group already handled, hands the rest to the handler (all at once when it is an
-/// <see cref="IBatchEventHandler"/>; one by one when it is not, or when the batch failed), retries a failing event with
-/// backoff, parks it on <c>&lt;topic&gt;.dlq</c> with the error in headers after the last attempt, and commits the
-/// batch's offsets only once every message in it is dealt with (at-least-once).
+/// Runs one consumer group on one topic for its subscription's handler, a batch of ready messages at a time: reads
+/// each into its typed event (one that cannot be read, such as a version without a reader, is parked at once), skips
+/// events the group already handled, hands the rest to the handler (all at once when it is an
+/// <see cref="IBatchEventHandler{TData}"/>; one by one when it is not, or when the batch failed), retries a failing
+/// event with backoff, parks it on <c>&lt;topic&gt;.dlq</c> with the error in headers after the last attempt, and
+/// commits the batch's offsets only once every message in it is dealt with (at-least-once).
 /// </summary>
-public sealed partial class KafkaConsumerHost<THandler>(
-    ConsumerRegistration registration,
+public sealed partial class KafkaConsumerHost(
+    EventSubscription subscription,
     KafkaClientFactory clients,
     KafkaEventPublisher deadLetters,
     EventDispatcher dispatcher,
     TimeProvider clock,
-    ILogger<KafkaConsumerHost<THandler>> logger) : BackgroundService
-    where THandler : class, IEventHandler
+    ILogger<KafkaConsumerHost> logger) : BackgroundService
 {
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DependencyRetryDelay = TimeSpan.FromSeconds(1);
 
-    private readonly EventSubscription _subscription = new(registration, typeof(THandler));
+    private readonly ConsumerRegistration _registration = subscription.Registration;
     private readonly KeyValuePair<string, object?>[] _tags =
     [
-        new("messaging.consumer.group.name", registration.ConsumerGroup),
-        new("messaging.destination.name", registration.Topic),
+        new("messaging.consumer.group.name", subscription.ConsumerGroup),
+        new("messaging.destination.name", subscription.Topic),
     ];
     private readonly HashSet<TopicPartition> _lagReported = [];
 
@@ -47,25 +45,25 @@ public sealed partial class KafkaConsumerHost<THandler>(
     public const string ConsumerGroupHeader = "dlq_consumer_group";
     public const string AttemptsHeader = "dlq_attempts";
 
-    /// <summary>A consumed message whose envelope could be read.</summary>
-    private sealed record Delivery(ConsumeResult<string, byte[]> Result, ConsumedEvent Event);
+    /// <summary>A consumed message that could be read as an event.</summary>
+    private sealed record Delivery(ConsumeResult<string, byte[]> Result, ConsumedEvent<object> Event);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         OwnThread.Run(() => ConsumeLoop(stoppingToken), stoppingToken);
 
     private void ConsumeLoop(CancellationToken stoppingToken)
     {
-        using var consumer = clients.CreateConsumer(registration.ConsumerGroup, $"{registration.ConsumerGroup}-{Environment.ProcessId}");
-        consumer.Subscribe(registration.Topic);
-        LogStarted(logger, registration.ConsumerGroup, registration.Topic);
+        using var consumer = clients.CreateConsumer(_registration.ConsumerGroup, $"{_registration.ConsumerGroup}-{Environment.ProcessId}");
+        consumer.Subscribe(_registration.Topic);
+        LogStarted(logger, _registration.ConsumerGroup, _registration.Topic);
         var nextLagReport = Stopwatch.StartNew();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 // An idle consumer comes back every LagInterval, so its lag is reported as it drops to nothing.
-                var batch = consumer.ConsumeBatch(registration.MaxBatchSize, registration.MaxBatchWait, idleWait: LagInterval,
-                    reason => LogConsumeError(logger, registration.ConsumerGroup, reason), stoppingToken);
+                var batch = consumer.ConsumeBatch(_registration.MaxBatchSize, _registration.MaxBatchWait, idleWait: LagInterval,
+                    reason => LogConsumeError(logger, _registration.ConsumerGroup, reason), stoppingToken);
                 if (batch.Count > 0)
                 {
                     ProcessBatch(batch, stoppingToken);
@@ -83,7 +81,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
         }
         finally
         {
-            foreach (var partition in _lagReported) MessagingMetrics.ForgetLag(registration.ConsumerGroup, partition.Topic, partition.Partition.Value);
+            foreach (var partition in _lagReported) MessagingMetrics.ForgetLag(_registration.ConsumerGroup, partition.Topic, partition.Partition.Value);
             consumer.Close();
         }
     }
@@ -106,7 +104,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
         }
         catch (KafkaException exception) when (!exception.Error.IsFatal)
         {
-            LogCommitRefused(logger, registration.ConsumerGroup, string.Join(", ", offsets), exception.Error.Reason);
+            LogCommitRefused(logger, _registration.ConsumerGroup, string.Join(", ", offsets), exception.Error.Reason);
         }
     }
 
@@ -116,7 +114,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
         var assigned = consumer.Assignment;
         foreach (var partition in _lagReported.Except(assigned).ToList())
         {
-            MessagingMetrics.ForgetLag(registration.ConsumerGroup, partition.Topic, partition.Partition.Value);
+            MessagingMetrics.ForgetLag(_registration.ConsumerGroup, partition.Topic, partition.Partition.Value);
             _lagReported.Remove(partition);
         }
         foreach (var partition in assigned)
@@ -126,7 +124,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
                 var high = consumer.GetWatermarkOffsets(partition).High;
                 var position = consumer.Position(partition);
                 if (high == Offset.Unset || position == Offset.Unset) continue;
-                MessagingMetrics.RecordLag(registration.ConsumerGroup, partition.Topic, partition.Partition.Value, high.Value - position.Value);
+                MessagingMetrics.RecordLag(_registration.ConsumerGroup, partition.Topic, partition.Partition.Value, high.Value - position.Value);
                 _lagReported.Add(partition);
             }
             catch (KafkaException)
@@ -148,20 +146,20 @@ public sealed partial class KafkaConsumerHost<THandler>(
         {
             try
             {
-                var envelope = EventEnvelope.Parse(result.Message.Value);
-                deliveries.Add(new Delivery(result, new ConsumedEvent(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, envelope)));
+                deliveries.Add(new Delivery(result, ConsumedEvent.Read(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value)));
             }
             catch (JsonException exception)
             {
-                // A message that is not an envelope will never parse: park it at once instead of retrying.
-                LogMalformed(logger, registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), exception.Message);
+                // No envelope, a type or version without a reader, data that does not fit its record: reading it again
+                // will not change that, so park it at once instead of retrying.
+                LogMalformed(logger, _registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), exception.Message);
                 DeadLetterAsync(result, exception, attempts: 1, stoppingToken).GetAwaiter().GetResult();
             }
         }
 
-        var fresh = UntilAvailable(() => dispatcher.WithoutHandledAsync(_subscription, deliveries, d => d.Event), stoppingToken);
+        var fresh = UntilAvailable(() => dispatcher.WithoutHandledAsync(subscription, deliveries, d => d.Event), stoppingToken);
         var handled = fresh;
-        if (fresh.Count > 0 && !(EventDispatcher.HandlesBatches(_subscription) && TryHandleAtOnce(fresh, stoppingToken)))
+        if (fresh.Count > 0 && !(subscription.HandlesBatches && TryHandleAtOnce(fresh, stoppingToken)))
         {
             handled = new List<Delivery>(fresh.Count);
             foreach (var delivery in fresh)
@@ -171,7 +169,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
         }
         UntilAvailable(async () =>
         {
-            await dispatcher.MarkHandledAsync(_subscription, handled.Select(d => d.Event).ToList());
+            await dispatcher.MarkHandledAsync(subscription, handled.Select(d => d.Event).ToList());
             return true;
         }, stoppingToken);
 
@@ -198,12 +196,12 @@ public sealed partial class KafkaConsumerHost<THandler>(
         }
         try
         {
-            dispatcher.HandleBatchAsync(_subscription, deliveries.Select(d => d.Event).ToList(), stoppingToken).GetAwaiter().GetResult();
+            dispatcher.HandleBatchAsync(subscription, deliveries.Select(d => d.Event).ToList(), stoppingToken).GetAwaiter().GetResult();
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogBatchFailed(logger, exception, registration.ConsumerGroup, deliveries.Count);
+            LogBatchFailed(logger, exception, _registration.ConsumerGroup, deliveries.Count);
             return false;
         }
         finally
@@ -220,7 +218,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
         {
             try
             {
-                await dispatcher.HandleAsync(_subscription, delivery.Event, stoppingToken);
+                await dispatcher.HandleAsync(subscription, delivery.Event, stoppingToken);
                 return true;
             }
             catch (Exception exception) when (TransientFailures.IsTransient(exception) && !stoppingToken.IsCancellationRequested)
@@ -231,15 +229,15 @@ public sealed partial class KafkaConsumerHost<THandler>(
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                if (attempt >= registration.MaxAttempts)
+                if (attempt >= _registration.MaxAttempts)
                 {
-                    LogGaveUp(logger, exception, registration.ConsumerGroup, eventId, attempt);
+                    LogGaveUp(logger, exception, _registration.ConsumerGroup, eventId, attempt);
                     activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
                     await DeadLetterAsync(delivery.Result, exception, attempt, stoppingToken);
                     return false;
                 }
-                var delay = RetryDelay.Doubling(registration.FirstRetryDelay, attempt, registration.MaxRetryDelay);
-                LogRetrying(logger, exception, registration.ConsumerGroup, eventId, attempt, delay.TotalMilliseconds);
+                var delay = RetryDelay.Doubling(_registration.FirstRetryDelay, attempt, _registration.MaxRetryDelay);
+                LogRetrying(logger, exception, _registration.ConsumerGroup, eventId, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, stoppingToken);
             }
         }
@@ -263,7 +261,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
 
     private Task WaitForDependencyAsync(Exception exception, CancellationToken stoppingToken)
     {
-        LogDependencyUnavailable(logger, exception, registration.ConsumerGroup, DependencyRetryDelay.TotalSeconds);
+        LogDependencyUnavailable(logger, exception, _registration.ConsumerGroup, DependencyRetryDelay.TotalSeconds);
         return Task.Delay(DependencyRetryDelay, clock, stoppingToken);
     }
 
@@ -271,7 +269,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
     {
         var result = delivery.Result;
         var activity = MessagingActivities.StartProcessActivity(result.Topic, "kafka", TraceHeaders.Extract(result.Message.Headers));
-        activity?.SetTag("messaging.consumer.group.name", registration.ConsumerGroup);
+        activity?.SetTag("messaging.consumer.group.name", _registration.ConsumerGroup);
         activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
         activity?.SetTag("messaging.message.id", delivery.Event.Envelope.EventId);
         activity?.SetTag("taskflow.event_type", delivery.Event.Envelope.EventType);
@@ -288,7 +286,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
         headers.Add(SourceTopicHeader, Encoding.UTF8.GetBytes(result.Topic));
         headers.Add(SourcePartitionHeader, Encoding.ASCII.GetBytes(result.Partition.Value.ToString(CultureInfo.InvariantCulture)));
         headers.Add(SourceOffsetHeader, Encoding.ASCII.GetBytes(result.Offset.Value.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(ConsumerGroupHeader, Encoding.UTF8.GetBytes(registration.ConsumerGroup));
+        headers.Add(ConsumerGroupHeader, Encoding.UTF8.GetBytes(_registration.ConsumerGroup));
         headers.Add(AttemptsHeader, Encoding.ASCII.GetBytes(attempts.ToString(CultureInfo.InvariantCulture)));
 
         // Parking must not fail silently: keep trying until the broker takes it, or we are stopped (then redelivery).
@@ -297,7 +295,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
             try
             {
                 await deadLetters.ProduceRawAsync(deadLetterTopic, result.Message.Key, result.Message.Value, headers, stoppingToken);
-                LogDeadLettered(logger, registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), deadLetterTopic);
+                LogDeadLettered(logger, _registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), deadLetterTopic);
                 MessagingMetrics.DeadLettered.Add(1, _tags);
                 return;
             }
@@ -324,7 +322,7 @@ public sealed partial class KafkaConsumerHost<THandler>(
     [LoggerMessage(LogLevel.Information, "Consumer group {ConsumerGroup} could not commit {Position} ({Reason}); its next owner may see it again and skips it.")]
     private static partial void LogCommitRefused(ILogger logger, string consumerGroup, string position, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup}: message at {Position} is not an event envelope ({Reason}); dead-lettering it.")]
+    [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup}: message at {Position} cannot be read as an event ({Reason}); dead-lettering it.")]
     private static partial void LogMalformed(ILogger logger, string consumerGroup, string position, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Consumer group {ConsumerGroup} failed on event {EventId} (attempt {Attempt}); retrying in {DelayMs} ms.")]

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Publishing;
 
 namespace TaskFlow.Messaging.Outbox;

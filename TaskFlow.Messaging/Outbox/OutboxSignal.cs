@@ -1,9 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using System.Data.Common;
-using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage;
-
 namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
+using TaskFlow.Messaging.Events;
 using TaskFlow.Tests.EndToEnd;
 using TaskFlow.Tests.Events;
 
@@ -35,7 +36,7 @@ public sealed class DaprSubscriptionEndpointTests : IAsyncLifetime
         builder.Logging.ClearProviders().AddProvider(_logs);
         builder.Services.AddSingleton<IEventDeduplicator, InMemoryDeduplicator>();
         builder.Services.AddSingleton<HandledEvents>();
-        builder.AddEventConsumer<RecordingHandler>(new ConsumerRegistration("task-events", "tests-recorder"));
+        builder.AddEventConsumer<RecordingHandler, TaskEventData>(new ConsumerRegistration("task-events", "tests-recorder"));
         _app = builder.Build();
         _app.MapDaprSubscriptions();
         await _app.StartAsync();
@@ -68,22 +69,41 @@ public sealed class DaprSubscriptionEndpointTests : IAsyncLifetime
             DaprSubscriptionContractTests.DaprDelivery(new JsonObject { ["hello"] = "world" }, partition: 2, offset: 417));
 
         Assert.Equal("DROP", await StatusAsync(response));
-        Assert.Contains(_logs.Lines, line => line.StartsWith("Warning: Dapr delivery on task-events (partition 2, offset 417) is not an event envelope", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines, line => line.StartsWith("Warning: Dapr delivery on task-events (partition 2, offset 417) cannot be read as an event", StringComparison.Ordinal));
+        Assert.Empty(_app.Services.GetRequiredService<HandledEvents>().Ids);
+    }
+
+    [Theory]
+    [InlineData("task.deleted", "2.0", """{"task_id":1,"user_id":"u"}""", "which this service does not read (it reads 1.0)")]
+    [InlineData("task.archived", "1.0", """{"task_id":1,"user_id":"u"}""", "which this service does not read (it reads no version of task.archived)")]
+    [InlineData("task.deleted", "1.0", """{"task_id":"one","user_id":"u"}""", "is no TaskDeletedData")]
+    [InlineData("task.updated", "1.0", """{"task_id":1,"user_id":"u"}""", "is no TaskUpdatedData")]
+    public async Task An_event_without_a_reader_or_whose_data_does_not_fit_its_record_is_dropped_saying_why(string type, string version, string data, string reason)
+    {
+        var envelope = DaprSubscriptionContractTests.NewEnvelope(type, JsonNode.Parse(data)!.AsObject());
+        envelope["version"] = version;
+
+        var response = await _sidecar.PostAsync("/dapr/events/task-events", DaprSubscriptionContractTests.DaprDelivery(envelope, partition: 0, offset: 9));
+
+        Assert.Equal("DROP", await StatusAsync(response));
+        Assert.Contains(_logs.Lines, line => line.StartsWith("Warning: Dapr delivery on task-events (partition 0, offset 9) cannot be read as an event", StringComparison.Ordinal)
+            && line.Contains(reason, StringComparison.Ordinal));
         Assert.Empty(_app.Services.GetRequiredService<HandledEvents>().Ids);
     }
 
     [Fact]
     public async Task A_failing_handler_answers_retry_and_the_redelivery_runs_it_again()
     {
-        var envelope = DaprSubscriptionContractTests.NewEnvelope("task.updated", new JsonObject { ["fail"] = true });
+        var envelope = DaprSubscriptionContractTests.NewEnvelope("task.deleted", new JsonObject { ["task_id"] = 1, ["user_id"] = RecordingHandler.FailingUser });
 
         var first = await StatusAsync(await _sidecar.PostAsync("/dapr/events/task-events", DaprSubscriptionContractTests.DaprDelivery(envelope, 0, 5)));
-        envelope["data"] = new JsonObject();
+        envelope["data"]!["user_id"] = "u";
         var redelivery = await StatusAsync(await _sidecar.PostAsync("/dapr/events/task-events", DaprSubscriptionContractTests.DaprDelivery(envelope, 0, 5)));
 
         Assert.Equal("RETRY", first);
         Assert.Equal("SUCCESS", redelivery);
         Assert.Contains(_logs.Lines, line => line.StartsWith("Warning: Consumer group tests-recorder failed on event", StringComparison.Ordinal));
+        Assert.Equal([Guid.Parse(envelope["event_id"]!.GetValue<string>())], _app.Services.GetRequiredService<HandledEvents>().Ids);
     }
 
     [Fact]
@@ -116,12 +136,14 @@ public sealed class DaprSubscriptionEndpointTests : IAsyncLifetime
         public ConcurrentQueue<Guid> Ids { get; } = new();
     }
 
-    /// <summary>Records what it handled; fails on events whose data says so.</summary>
-    private sealed class RecordingHandler(HandledEvents handled) : IEventHandler
+    /// <summary>Records the task events it handled; fails on those of <see cref="FailingUser"/>.</summary>
+    private sealed class RecordingHandler(HandledEvents handled) : IEventHandler<TaskEventData>
     {
-        public Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken)
+        public const string FailingUser = "fail";
+
+        public Task HandleAsync(ConsumedEvent<TaskEventData> consumedEvent, CancellationToken cancellationToken)
         {
-            if (consumedEvent.Envelope.Data.TryGetProperty("fail", out _))
+            if (consumedEvent.Data.UserId == FailingUser)
                 throw new InvalidOperationException("told to fail");
             handled.Ids.Enqueue(consumedEvent.Envelope.EventId);
             return Task.CompletedTask;

@@ -81,12 +81,24 @@ public sealed class DaprSubscriptionContractTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task An_event_whose_data_does_not_fit_its_record_is_dropped()
+    {
+        using var sidecar = await SidecarAsync();
+        var withoutTaskId = NewEnvelope("task.updated", new JsonObject { ["user_id"] = "someone", ["changes"] = new JsonObject() });
+
+        var status = await DeliverAsync(sidecar, withoutTaskId, partition: 1, offset: 0);
+
+        Assert.Equal("DROP", status);
+    }
+
+    [Fact]
     public async Task An_event_its_handler_fails_on_is_answered_with_retry()
     {
         using var sidecar = await SidecarAsync();
-        var withoutTaskId = NewEnvelope("task.updated", new JsonObject { ["changes"] = new JsonObject() });
+        // A well-formed event the audit cannot store: Postgres text holds no NUL character.
+        var unstorable = NewEnvelope("task.updated", new JsonObject { ["task_id"] = 1, ["user_id"] = "nul\u0000", ["changes"] = new JsonObject() });
 
-        var status = await DeliverAsync(sidecar, withoutTaskId, partition: 1, offset: 0);
+        var status = await DeliverAsync(sidecar, unstorable, partition: 1, offset: 0);
 
         Assert.Equal("RETRY", status);
     }

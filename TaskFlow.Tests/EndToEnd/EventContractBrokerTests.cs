@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Json.Schema;
-using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Kafka;
 
@@ -98,7 +97,7 @@ public sealed class EventContractBrokerTests(TaskFlowApp app)
         var parked = app.ReadTopic(Messaging.Topics.DeadLetterOf(Messaging.Topics.TaskEvents), json => json["event_id"]?.GetValue<string>() == eventId.ToString(),
             found => found.Count >= 1, Wait);
 
-        var reason = parked[0].Headers[KafkaConsumerHost<IEventHandler>.ErrorHeader];
+        var reason = parked[0].Headers[KafkaConsumerHost.ErrorHeader];
         Assert.Contains("has version '2.0', which this service does not read (it reads 1.0)", reason);
     }
 

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,14 +16,16 @@ using TaskFlow.Messaging.Publishing;
 namespace TaskFlow.Tests.Events;
 
 /// <summary>
-/// A consumer host handling batches, in a bare host against librdkafka's mock cluster (the dev broker): one bad event
-/// in a batch is dead-lettered alone, and offsets are committed only once the batch is handled.
+/// A consumer host handling batches of typed task events, in a bare host against librdkafka's mock cluster (the dev
+/// broker): one bad event in a batch is dead-lettered alone, a message that cannot be read as an event is parked at
+/// once, and offsets are committed only once the batch is handled.
 /// </summary>
 public sealed class ConsumerBatchTests : IAsyncLifetime
 {
     private const string Topic = "consumer-batch-test";
     private const string Group = "tests-consumer-batch";
-    private const string PoisonType = "test.poison";
+    /// <summary>The handler fails on events of this user, alone or in a batch.</summary>
+    private const string PoisonUser = "poison";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private readonly DevKafkaBroker _broker = new();
@@ -34,7 +39,7 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
         _host = await BareConsumerHost.StartAsync(_bootstrapServers, builder =>
         {
             builder.Services.AddSingleton(_handled);
-            builder.AddEventConsumer<RecordingBatchHandler>(new ConsumerRegistration(Topic, Group, MaxAttempts: 2)
+            builder.AddEventConsumer<RecordingBatchHandler, TaskEventData>(new ConsumerRegistration(Topic, Group, MaxAttempts: 2)
             {
                 FirstRetryDelay = TimeSpan.FromMilliseconds(10),
                 // Long enough that everything published at once lands in one batch.
@@ -46,10 +51,10 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
     [Fact]
     public async Task A_poison_event_in_a_batch_is_dead_lettered_alone_and_the_rest_are_handled_once()
     {
-        var good = Enumerable.Range(0, 10).Select(_ => NewMessage("test.counted")).ToList();
+        var good = Enumerable.Range(0, 10).Select(_ => NewMessage("someone")).ToList();
         await PublishAsync(good);
         await WaitUntilAsync(() => _handled.Counts.Count >= 10, "10 good events handled");
-        var withPoison = Enumerable.Range(0, 10).Select(n => NewMessage(n == 3 ? PoisonType : "test.counted")).ToList();
+        var withPoison = Enumerable.Range(0, 10).Select(n => NewMessage(n == 3 ? PoisonUser : "someone")).ToList();
         await PublishAsync(withPoison);
         var events = good.Concat(withPoison).ToList();
 
@@ -60,7 +65,7 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
 
         var poison = withPoison[3];
         Assert.Equal([poison.EventId], parked.Select(p => Guid.Parse(p.Message.Headers.GetString(EventHeaders.EventId)!)));
-        Assert.Contains("poison", parked[0].Message.Headers.GetString(KafkaConsumerHost<RecordingBatchHandler>.ErrorHeader));
+        Assert.Contains("poison", parked[0].Message.Headers.GetString(KafkaConsumerHost.ErrorHeader));
         Assert.Equal(events.Where(e => e != poison).Select(e => e.EventId).Order(), _handled.Counts.Keys.Order());
         Assert.All(_handled.Counts, count => Assert.Equal(1, count.Value));
         Assert.True(_handled.Batches.Any(size => size > 1), $"the events were never handled as a batch: batch sizes {string.Join(",", _handled.Batches)}");
@@ -70,7 +75,7 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
     public async Task Offsets_are_committed_only_after_the_batch_is_handled()
     {
         _handled.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var events = Enumerable.Range(0, 5).Select(_ => NewMessage("test.counted")).ToList();
+        var events = Enumerable.Range(0, 5).Select(_ => NewMessage("someone")).ToList();
         await PublishAsync(events);
         await WaitUntilAsync(() => _handled.Waiting > 0, "the handler holding a batch");
 
@@ -85,10 +90,64 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
         Assert.Equal(events.Count, _handled.Counts.Count);
     }
 
-    private OutgoingMessage NewMessage(string eventType)
+    [Fact]
+    public async Task A_message_that_cannot_be_read_as_its_event_is_parked_at_once_with_the_reason_and_the_rest_are_handled()
     {
-        var envelope = EventEnvelope.Create(eventType, new { n = 1 }, TimeProvider.System);
+        var good = NewMessage("someone");
+        var unreadable = new Dictionary<string, OutgoingMessage>
+        {
+            ["which this service does not read (it reads no version of task.archived)"] = Raw("task.archived", "1.0", new JsonObject { ["task_id"] = 1, ["user_id"] = "u" }),
+            ["which this service does not read (it reads 1.0)"] = Raw(TaskEventTypes.Deleted, "2.0", new JsonObject { ["task_id"] = 1, ["user_id"] = "u" }),
+            ["is no TaskDeletedData"] = Raw(TaskEventTypes.Deleted, "1.0", new JsonObject { ["task_id"] = 1 }),
+            ["is no TaskCreatedData"] = Raw(TaskEventTypes.Created, "1.0", CreatedData(status: "done")),
+        };
+        await PublishAsync([.. unreadable.Values, good]);
+
+        using var deadLetters = NewConsumer("tests-dlq-reader");
+        deadLetters.Subscribe(Topics.DeadLetterOf(Topic));
+        var parked = ConsumeAll(deadLetters, TimeSpan.FromSeconds(15), expected: unreadable.Count)
+            .ToDictionary(p => Guid.Parse(p.Message.Headers.GetString(EventHeaders.EventId)!));
+        await WaitUntilAsync(() => _handled.Counts.ContainsKey(good.EventId), "the good event handled");
+
+        Assert.Equal(unreadable.Values.Select(m => m.EventId).Order(), parked.Keys.Order());
+        foreach (var (reason, message) in unreadable)
+        {
+            var headers = parked[message.EventId].Message.Headers;
+            Assert.Contains(reason, headers.GetString(KafkaConsumerHost.ErrorHeader));
+            Assert.Equal("1", headers.GetString(KafkaConsumerHost.AttemptsHeader));
+        }
+        Assert.Equal([good.EventId], _handled.Counts.Keys);
+    }
+
+    /// <summary>A task.deleted of <paramref name="userId"/>, as the Api writes one.</summary>
+    private static OutgoingMessage NewMessage(string userId)
+    {
+        var envelope = EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(1, userId), TimeProvider.System);
         return new OutgoingMessage(Topic, "one-key", envelope.EventId, envelope.EventType, EventJson.SerializeToUtf8Bytes(envelope));
+    }
+
+    /// <summary>An envelope written by hand, for what no service of ours writes.</summary>
+    private static OutgoingMessage Raw(string eventType, string version, JsonObject data)
+    {
+        var eventId = Guid.CreateVersion7();
+        var envelope = new JsonObject
+        {
+            ["event_id"] = eventId.ToString(),
+            ["event_type"] = eventType,
+            ["version"] = version,
+            ["timestamp"] = "2026-11-30T10:00:00Z",
+            ["data"] = data,
+        };
+        return new OutgoingMessage(Topic, "one-key", eventId, eventType, Encoding.UTF8.GetBytes(envelope.ToJsonString()));
+    }
+
+    /// <summary>A task.created's data as the Api writes it, but for <paramref name="status"/>.</summary>
+    private static JsonObject CreatedData(string status)
+    {
+        var data = JsonSerializer.SerializeToNode(new TaskCreatedData(1, "u", "Title", null, TaskEventPriority.Medium, null, null,
+            TaskEventStatus.Pending, [], null, "UTC", null, null, null, null, null), EventJson.Options)!.AsObject();
+        data["status"] = status;
+        return data;
     }
 
     private async Task PublishAsync(IReadOnlyList<OutgoingMessage> messages)
@@ -165,19 +224,19 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
     }
 
     /// <summary>Fails on a poison event whether alone or in a batch (a batch with one fails whole, as a real insert would).</summary>
-    public sealed class RecordingBatchHandler(HandledEvents handled) : IBatchEventHandler
+    public sealed class RecordingBatchHandler(HandledEvents handled) : IBatchEventHandler<TaskEventData>
     {
-        public Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken) =>
+        public Task HandleAsync(ConsumedEvent<TaskEventData> consumedEvent, CancellationToken cancellationToken) =>
             HandleBatchAsync([consumedEvent], cancellationToken);
 
-        public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent> consumedEvents, CancellationToken cancellationToken)
+        public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent<TaskEventData>> consumedEvents, CancellationToken cancellationToken)
         {
             if (handled.Gate is { } gate)
             {
                 Interlocked.Increment(ref handled.Waiting);
                 await gate.Task.WaitAsync(cancellationToken);
             }
-            if (consumedEvents.Any(e => e.Envelope.EventType == PoisonType))
+            if (consumedEvents.Any(e => e.Data.UserId == PoisonUser))
                 throw new InvalidOperationException("poison: this event can never be handled");
             handled.Batches.Enqueue(consumedEvents.Count);
             foreach (var consumedEvent in consumedEvents) handled.Counts.AddOrUpdate(consumedEvent.Envelope.EventId, 1, (_, n) => n + 1);

@@ -29,7 +29,7 @@ public sealed class ConsumerThreadTests : IAsyncLifetime
         _host = await BareConsumerHost.StartAsync(bootstrapServers, builder =>
         {
             builder.Services.AddSingleton<HandlerThreads>();
-            builder.AddEventConsumer<ThreadRecordingHandler>(new ConsumerRegistration(Topic, "tests-consumer-thread"));
+            builder.AddEventConsumer<ThreadRecordingHandler, TaskEventData>(new ConsumerRegistration(Topic, "tests-consumer-thread"));
         });
     }
 
@@ -39,7 +39,7 @@ public sealed class ConsumerThreadTests : IAsyncLifetime
         var publisher = _host.Services.GetRequiredService<KafkaEventPublisher>();
         for (var n = 0; n < 3; n++)
         {
-            var envelope = EventEnvelope.Create("test.counted", new { n }, TimeProvider.System);
+            var envelope = EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(n, "someone"), TimeProvider.System);
             // One key: one partition, so the three arrive in order on one consumer.
             await publisher.PublishAsync(new OutgoingMessage(Topic, "key", envelope.EventId, envelope.EventType, EventJson.SerializeToUtf8Bytes(envelope)),
                 TestContext.Current.CancellationToken);
@@ -66,9 +66,9 @@ public sealed class ConsumerThreadTests : IAsyncLifetime
         public ConcurrentQueue<bool> Entries { get; } = new();
     }
 
-    private sealed class ThreadRecordingHandler(HandlerThreads threads) : IEventHandler
+    private sealed class ThreadRecordingHandler(HandlerThreads threads) : IEventHandler<TaskEventData>
     {
-        public async Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken)
+        public async Task HandleAsync(ConsumedEvent<TaskEventData> consumedEvent, CancellationToken cancellationToken)
         {
             threads.Entries.Enqueue(Thread.CurrentThread.IsThreadPoolThread);
             // Real handlers do I/O: this continuation, and what the loop does after it, resume on the thread pool.

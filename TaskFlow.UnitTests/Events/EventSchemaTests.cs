@@ -19,10 +19,10 @@ public sealed class EventSchemaTests
                 UserId: "user-uuid",
                 Title: "Task title",
                 Description: "Task description",
-                Priority: "high",
+                Priority: TaskEventPriority.High,
                 Category: "work",
                 DueDate: new DateOnly(2025, 1, 20),
-                Status: "pending",
+                Status: TaskEventStatus.Pending,
                 Tags: ["q1", "report"],
                 DueAt: DateTimeOffset.Parse("2025-01-20T09:00:00+01:00"),
                 TimeZone: "Europe/Berlin",
@@ -127,12 +127,13 @@ public sealed class EventSchemaTests
 
         Assert.Equal(original.EventId, parsed.EventId);
         Assert.Equal(original.Timestamp, parsed.Timestamp);
-        Assert.Equal(new TaskDeletedData(7, "someone"), parsed.DataAs<TaskDeletedData>());
+        Assert.Equal(new TaskDeletedData(7, "someone"), EventCatalog.ReadData(parsed));
     }
 
     [Theory]
     [InlineData("""{"event_type":"task.created","data":{}}""")]
     [InlineData("""{"event_id":"5f1c3c4e-0000-0000-0000-000000000001","data":{}}""")]
+    [InlineData("""{"event_id":"5f1c3c4e-0000-0000-0000-000000000001","event_type":"task.created","version":"1.0","timestamp":"yesterday","data":{}}""")]
     [InlineData("""not json""")]
     [InlineData("""null""")]
     public void A_message_that_is_not_an_envelope_is_rejected(string payload)

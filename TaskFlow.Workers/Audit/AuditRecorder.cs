@@ -1,22 +1,23 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
+using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Audit;
 
 /// <summary>
 /// Appends every task event to the audit table, once: the unique <c>event_id</c> turns a redelivery into a no-op.
+/// The row keeps the event's data exactly as it was sent (the history as it happened), filed under its task and user.
 /// A consumed batch is one multi-row insert.
 /// </summary>
-public sealed class AuditRecorder(WorkersDbContext db, TimeProvider clock) : IBatchEventHandler
+public sealed class AuditRecorder(WorkersDbContext db, TimeProvider clock) : IBatchEventHandler<TaskEventData>
 {
     public const string ConsumerGroup = "workers-audit";
 
-    public Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken) =>
+    public Task HandleAsync(ConsumedEvent<TaskEventData> consumedEvent, CancellationToken cancellationToken) =>
         HandleBatchAsync([consumedEvent], cancellationToken);
 
-    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent> consumedEvents, CancellationToken cancellationToken)
+    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent<TaskEventData>> consumedEvents, CancellationToken cancellationToken)
     {
         var rows = consumedEvents.Select(ToRow).ToList();
         var recordedAt = clock.GetUtcNow();
@@ -34,16 +35,10 @@ public sealed class AuditRecorder(WorkersDbContext db, TimeProvider clock) : IBa
 
     private sealed record Row(Guid EventId, string EventType, int TaskId, string UserId, DateTimeOffset OccurredAt, string Data);
 
-    private static Row ToRow(ConsumedEvent consumedEvent)
+    private static Row ToRow(ConsumedEvent<TaskEventData> consumedEvent)
     {
         var envelope = consumedEvent.Envelope;
-        var data = envelope.Data;
-        if (data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("task_id", out var taskId) || !taskId.TryGetInt32(out var id)
-            || !data.TryGetProperty("user_id", out var userId) || userId.ValueKind != JsonValueKind.String)
-        {
-            throw new JsonException($"{envelope.EventType} {envelope.EventId} has no task_id/user_id in its data.");
-        }
-        return new Row(envelope.EventId, envelope.EventType, id, userId.GetString()!, envelope.Timestamp.ToUniversalTime(), data.GetRawText());
+        return new Row(envelope.EventId, envelope.EventType, consumedEvent.Data.TaskId, consumedEvent.Data.UserId,
+            envelope.Timestamp.ToUniversalTime(), envelope.Data.GetRawText());
     }
 }

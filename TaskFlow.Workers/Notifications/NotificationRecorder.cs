@@ -13,17 +13,16 @@ namespace TaskFlow.Workers.Notifications;
 /// through the outbox (same transaction). A redelivered or re-fired reminder has the same event id, which the
 /// notifications table holds unique: it adds nothing.
 /// </summary>
-public sealed class NotificationRecorder(WorkersDbContext db, TimeProvider clock) : IEventHandler
+public sealed class NotificationRecorder(WorkersDbContext db, TimeProvider clock) : IEventHandler<ReminderDueData>
 {
     public const string ConsumerGroup = "workers-notifications";
 
-    public async Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken)
+    public async Task HandleAsync(ConsumedEvent<ReminderDueData> consumedEvent, CancellationToken cancellationToken)
     {
-        var envelope = consumedEvent.Envelope;
-        if (envelope.EventType != ReminderEventTypes.Due) return;
-        if (await db.Notifications.AnyAsync(n => n.ReminderEventId == envelope.EventId, cancellationToken)) return;
+        var eventId = consumedEvent.Envelope.EventId;
+        if (await db.Notifications.AnyAsync(n => n.ReminderEventId == eventId, cancellationToken)) return;
 
-        var reminder = envelope.DataAs<ReminderDueData>();
+        var reminder = consumedEvent.Data;
         var hasWebhook = await db.Webhooks.AnyAsync(w => w.UserId == reminder.UserId, cancellationToken);
         var now = clock.GetUtcNow();
         var notification = new Notification
@@ -31,7 +30,7 @@ public sealed class NotificationRecorder(WorkersDbContext db, TimeProvider clock
             Id = Guid.CreateVersion7(now),
             UserId = reminder.UserId,
             TaskId = reminder.TaskId,
-            ReminderEventId = envelope.EventId,
+            ReminderEventId = eventId,
             Title = reminder.Title,
             Message = reminder.DueAt is { } due ? $"Reminder: \"{reminder.Title}\" is due at {due:yyyy-MM-dd HH:mm} UTC." : $"Reminder: \"{reminder.Title}\".",
             DueAt = reminder.DueAt,

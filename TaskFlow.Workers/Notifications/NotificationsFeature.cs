@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
+using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Webhooks;
 
 namespace TaskFlow.Workers.Notifications;
@@ -10,7 +11,7 @@ public static class NotificationsFeature
     /// <summary>Notifications from fired reminders, and their delivery to each user's webhook.</summary>
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
-        builder.AddEventConsumer<NotificationRecorder>(new ConsumerRegistration(Topics.Reminders, NotificationRecorder.ConsumerGroup));
+        builder.AddEventConsumer<NotificationRecorder, ReminderDueData>(new ConsumerRegistration(Topics.Reminders, NotificationRecorder.ConsumerGroup));
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Deliveries retry on their own schedule (recorded per notification); the client only ever reaches allowed addresses.
         builder.Services.AddSingleton(WebhookAddressPolicy.FromConfiguration(builder.Configuration));

@@ -1,13 +1,9 @@
-using System.Text.Json;
-using System.Globalization;
-using System.Net;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Recurring;
-
 
 /// <summary>
 /// When an occurrence of a recurring task is completed, asks the Api to create the next one. The Idempotency-Key is
@@ -16,59 +12,53 @@ namespace TaskFlow.Workers.Recurring;
 /// key, and the Api creates the next task once. A consumed batch reads the rows of its tasks once; most tasks do not
 /// repeat and cost nothing more.
 /// </summary>
-public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api) : IBatchEventHandler
+public sealed class RecurringTaskService(WorkersDbContext db, ApiTasksClient api) : IBatchEventHandler<TaskEventData>
 {
     public const string ConsumerGroup = "workers-recurring-tasks";
 
-    public Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken) =>
+    public Task HandleAsync(ConsumedEvent<TaskEventData> consumedEvent, CancellationToken cancellationToken) =>
         HandleBatchAsync([consumedEvent], cancellationToken);
 
-    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent> consumedEvents, CancellationToken cancellationToken)
+    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent<TaskEventData>> consumedEvents, CancellationToken cancellationToken)
     {
-        var taskIds = consumedEvents.Select(e => e.Envelope.Data.GetProperty("task_id").GetInt32()).Distinct().ToList();
+        var taskIds = consumedEvents.Select(e => e.Data.TaskId).Distinct().ToList();
         // Tracked, so Known() finds them without a query.
         await db.RecurringTasks.Where(t => taskIds.Contains(t.TaskId)).LoadAsync(cancellationToken);
-        foreach (var consumedEvent in consumedEvents) await ApplyAsync(consumedEvent.Envelope, cancellationToken);
+        foreach (var consumedEvent in consumedEvents) await ApplyAsync(consumedEvent.Data, cancellationToken);
     }
 
     /// <summary>The task's row, if it belongs to a series (loaded for the batch, or added by it).</summary>
     private RecurringTask? Known(int taskId) => db.RecurringTasks.Local.FindEntry(taskId)?.Entity;
 
-    private async Task ApplyAsync(EventEnvelope<JsonElement> envelope, CancellationToken cancellationToken)
+    private async Task ApplyAsync(TaskEventData data, CancellationToken cancellationToken)
     {
-        switch (envelope.EventType)
+        switch (data)
         {
-            case TaskEventTypes.Created:
-                var created = envelope.DataAs<TaskCreatedData>();
-                if (created is { SeriesId: { } seriesId, Occurrence: { } occurrence })
-                    await RememberAsync(created.TaskId, created.UserId, seriesId, occurrence, created.Recurrence is not null, cancellationToken);
+            case TaskCreatedData { SeriesId: { } seriesId, Occurrence: { } occurrence } created:
+                await RememberAsync(created.TaskId, created.UserId, seriesId, occurrence, created.Recurrence is not null, cancellationToken);
                 break;
 
-            case TaskEventTypes.Updated:
-                var updated = envelope.DataAs<TaskUpdatedData>();
+            case TaskUpdatedData updated:
                 var task = Known(updated.TaskId);
-                if (updated.Changes.TryGetValue("series_id", out var series) && series.New is not null
-                    && updated.Changes.TryGetValue("occurrence", out var number) && number.New is not null)
+                if (updated.ChangeOf(TaskEventFields.SeriesId) is { New: { } newSeries }
+                    && updated.ChangeOf(TaskEventFields.Occurrence) is { New: { } number })
                 {
                     // The task became recurring with this update: it starts a series.
-                    task = await RememberAsync(updated.TaskId, updated.UserId, series.New.GetValue<Guid>(), number.New.GetValue<int>(), true, cancellationToken);
+                    task = await RememberAsync(updated.TaskId, updated.UserId, newSeries, number, true, cancellationToken);
                 }
                 if (task is null) return;
-                if (updated.Changes.TryGetValue("recurrence", out var recurrence))
+                if (updated.ChangeOf(TaskEventFields.Recurrence) is { } recurrence)
                 {
                     task.Repeats = recurrence.New is not null;
                     await db.SaveChangesAsync(cancellationToken);
                 }
-                if (task.Repeats && updated.Changes.TryGetValue("status", out var status) && status.New?.GetValue<string>() == "completed")
+                if (task.Repeats && updated.ChangeOf(TaskEventFields.Status) is { New: TaskEventStatus.Completed })
                     await api.CreateNextOccurrenceAsync(task, cancellationToken);
                 break;
 
-            case TaskEventTypes.Deleted:
-                if (Known(envelope.DataAs<TaskDeletedData>().TaskId) is { } gone)
-                {
-                    db.RecurringTasks.Remove(gone);
-                    await db.SaveChangesAsync(cancellationToken);
-                }
+            case TaskDeletedData deleted when Known(deleted.TaskId) is { } gone:
+                db.RecurringTasks.Remove(gone);
+                await db.SaveChangesAsync(cancellationToken);
                 break;
         }
     }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
@@ -13,52 +11,47 @@ namespace TaskFlow.Workers.Reminders;
 /// one read of the rows it touches, one upsert, one delete, and one round of Redis updates; a task that had no
 /// reminder before the batch and has none after it costs Redis nothing (most tasks never have one).
 /// </summary>
-public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedule schedule) : IBatchEventHandler
+public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedule schedule) : IBatchEventHandler<TaskEventData>
 {
     public const string ConsumerGroup = "workers-reminder-scheduler";
 
-    public Task HandleAsync(ConsumedEvent consumedEvent, CancellationToken cancellationToken) =>
+    public Task HandleAsync(ConsumedEvent<TaskEventData> consumedEvent, CancellationToken cancellationToken) =>
         HandleBatchAsync([consumedEvent], cancellationToken);
 
-    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent> consumedEvents, CancellationToken cancellationToken)
+    public async Task HandleBatchAsync(IReadOnlyList<ConsumedEvent<TaskEventData>> consumedEvents, CancellationToken cancellationToken)
     {
-        var events = consumedEvents.Select(e => e.Envelope).Where(e => e.EventType is TaskEventTypes.Created or TaskEventTypes.Updated or TaskEventTypes.Deleted).ToList();
-        if (events.Count == 0) return;
-        var taskIds = events.Select(e => e.Data.GetProperty("task_id").GetInt32()).Distinct().ToList();
+        var taskIds = consumedEvents.Select(e => e.Data.TaskId).Distinct().ToList();
         var reminders = await db.Reminders.AsNoTracking().Where(r => taskIds.Contains(r.TaskId)).ToDictionaryAsync(r => r.TaskId, cancellationToken);
         var pendingBefore = reminders.Values.Where(r => r.IsPending).Select(r => r.TaskId).ToHashSet();
         var changed = new HashSet<int>();
         var deleted = new HashSet<int>();
 
         // In topic order: a task's events within the batch apply one after another to its row.
-        foreach (var envelope in events)
+        foreach (var consumedEvent in consumedEvents)
         {
-            switch (envelope.EventType)
+            switch (consumedEvent.Data)
             {
-                case TaskEventTypes.Created:
-                    var created = envelope.DataAs<TaskCreatedData>();
+                case TaskCreatedData created:
                     if (!reminders.TryGetValue(created.TaskId, out var reminder))
                         reminders[created.TaskId] = reminder = new ScheduledReminder { TaskId = created.TaskId, UserId = created.UserId, Title = created.Title };
                     reminder.Title = created.Title;
                     reminder.DueAt = created.DueAt;
                     reminder.RemindAt = created.RemindAt;
-                    reminder.IsCompleted = created.Status == "completed";
+                    reminder.IsCompleted = created.Status == TaskEventStatus.Completed;
                     changed.Add(created.TaskId);
                     deleted.Remove(created.TaskId);
                     break;
 
-                case TaskEventTypes.Updated:
-                    var updated = envelope.DataAs<TaskUpdatedData>();
+                case TaskUpdatedData updated:
                     // A task created before the scheduler existed has no row; it gains one on its next task.created.
                     if (reminders.TryGetValue(updated.TaskId, out var existing))
                     {
-                        Apply(existing, updated.Changes);
+                        Apply(existing, updated);
                         changed.Add(updated.TaskId);
                     }
                     break;
 
-                case TaskEventTypes.Deleted:
-                    var taskId = envelope.DataAs<TaskDeletedData>().TaskId;
+                case TaskDeletedData { TaskId: var taskId }:
                     if (reminders.Remove(taskId)) deleted.Add(taskId);
                     changed.Remove(taskId);
                     break;
@@ -92,13 +85,11 @@ public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedul
             await db.Database.ExecuteSqlAsync($"DELETE FROM scheduled_reminders WHERE task_id = ANY({deleted})", cancellationToken);
     }
 
-    private static void Apply(ScheduledReminder reminder, IReadOnlyDictionary<string, FieldChange> changes)
+    private static void Apply(ScheduledReminder reminder, TaskUpdatedData updated)
     {
-        if (changes.TryGetValue("title", out var title) && title.New is not null) reminder.Title = title.New.GetValue<string>();
-        if (changes.TryGetValue("due_at", out var dueAt)) reminder.DueAt = ReadInstant(dueAt.New);
-        if (changes.TryGetValue("remind_at", out var remindAt)) reminder.RemindAt = ReadInstant(remindAt.New);
-        if (changes.TryGetValue("status", out var status)) reminder.IsCompleted = status.New?.GetValue<string>() == "completed";
+        if (updated.ChangeOf(TaskEventFields.Title) is { } title) reminder.Title = title.New;
+        if (updated.ChangeOf(TaskEventFields.DueAt) is { } dueAt) reminder.DueAt = dueAt.New;
+        if (updated.ChangeOf(TaskEventFields.RemindAt) is { } remindAt) reminder.RemindAt = remindAt.New;
+        if (updated.ChangeOf(TaskEventFields.Status) is { } status) reminder.IsCompleted = status.New == TaskEventStatus.Completed;
     }
-
-    private static DateTimeOffset? ReadInstant(JsonNode? value) => value?.Deserialize<DateTimeOffset>(EventJson.Options);
 }

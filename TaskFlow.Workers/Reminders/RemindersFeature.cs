@@ -1,5 +1,6 @@
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
+using TaskFlow.Messaging.Events;
 
 namespace TaskFlow.Workers.Reminders;
 
@@ -9,7 +10,7 @@ public static class RemindersFeature
     public static IHostApplicationBuilder AddReminders(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReminderSchedule>();
-        builder.AddEventConsumer<ReminderScheduleUpdater>(new ConsumerRegistration(Topics.TaskEvents, ReminderScheduleUpdater.ConsumerGroup));
+        builder.AddEventConsumer<ReminderScheduleUpdater, TaskEventData>(new ConsumerRegistration(Topics.TaskEvents, ReminderScheduleUpdater.ConsumerGroup));
         builder.Services.AddHostedService<ReminderFiringService>();
         return builder;
     }

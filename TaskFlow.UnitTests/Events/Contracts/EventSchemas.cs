@@ -15,35 +15,42 @@ public static class EventSchemas
 {
     public const string Draft = "https://json-schema.org/draft/2020-12/schema";
 
-    /// <summary>The record each event's <c>data</c> is; a catalog entry without one fails the contract tests.</summary>
-    public static readonly IReadOnlyDictionary<(string Type, string Version), Type> DataTypes = new Dictionary<(string, string), Type>
+    /// <summary>
+    /// The records of the events whose record the catalog cannot name (<see cref="EventDefinition.DataType"/> is null):
+    /// the Api's live updates, whose record lives in the Api.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<(string Type, string Version), Type> ApiRecords = new Dictionary<(string, string), Type>
     {
-        [(TaskEventTypes.Created, "1.0")] = typeof(TaskCreatedData),
-        [(TaskEventTypes.Updated, "1.0")] = typeof(TaskUpdatedData),
-        [(TaskEventTypes.Deleted, "1.0")] = typeof(TaskDeletedData),
-        [(ReminderEventTypes.Due, "1.0")] = typeof(ReminderDueData),
         [(TaskUpdateTypes.Changed, "1.0")] = typeof(TaskUpdateData),
         [(TaskUpdateTypes.Removed, "1.0")] = typeof(TaskUpdateData),
-        [(NotificationEventTypes.Created, "1.0")] = typeof(NotificationCreatedData),
     };
 
-    // The services' wire options, plus what a schema should say that serializing does not need: nullability from
-    // the annotations, a constructor parameter without a default is required (producers always write it), and numbers
+    /// <summary>The record an event's <c>data</c> is; a catalog entry without one fails the contract tests.</summary>
+    public static Type RecordOf(EventDefinition definition) =>
+        definition.DataType
+        ?? ApiRecords.GetValueOrDefault((definition.Type, definition.Version))
+        ?? throw new InvalidOperationException($"{definition.Type} {definition.Version} names no data record in EventCatalog.");
+
+    /// <summary>
+    /// Enums that version 1.0 of the task events was published with as plain strings, before the records typed them:
+    /// their schemas keep saying <c>"type": "string"</c>, as registered. An <c>enum</c> there now would narrow the
+    /// schema, which a BACKWARD_TRANSITIVE registry refuses. Readers accept the values the Api has always written (the
+    /// enums' snake_case names); a new value is a new version of the event, like any change a reader cannot follow.
+    /// </summary>
+    private static readonly HashSet<Type> PublishedAsStrings = [typeof(TaskEventStatus), typeof(TaskEventPriority)];
+
+    // The services' reading options (what a record requires is required, nullability from the annotations), and numbers
     // are numbers (readers also accept them quoted, the web defaults; producers never write them so).
-    private static readonly JsonSerializerOptions Options = new(EventJson.Options)
-    {
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    private static readonly JsonSerializerOptions Options = new(EventJson.Reading) { NumberHandling = JsonNumberHandling.Strict };
 
     private static readonly JsonSchemaExporterOptions ExporterOptions = new()
     {
         TreatNullObliviousAsNonNullable = true,
         TransformSchemaNode = (context, schema) =>
         {
-            // The wire's timestamp converter is custom, so the exporter cannot see that it writes RFC 3339 UTC.
             var type = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+            if (PublishedAsStrings.Contains(type)) return new JsonObject { ["type"] = "string" };
+            // The wire's timestamp converter is custom, so the exporter cannot see that it writes RFC 3339 UTC.
             if (type == typeof(DateTimeOffset))
             {
                 var nullable = context.TypeInfo.Type != type || (context.PropertyInfo?.IsGetNullable ?? false);
@@ -62,9 +69,7 @@ public static class EventSchemas
 
     public static JsonObject Generate(EventDefinition definition)
     {
-        if (!DataTypes.TryGetValue((definition.Type, definition.Version), out var dataType))
-            throw new InvalidOperationException($"EventSchemas.DataTypes has no record for {definition.Type} {definition.Version}.");
-        var schema = SchemaOf(typeof(EventEnvelope<>).MakeGenericType(dataType));
+        var schema = SchemaOf(typeof(EventEnvelope<>).MakeGenericType(RecordOf(definition)));
         var properties = schema["properties"]!.AsObject();
         // An envelope always has data; the exporter cannot tell from the open generic parameter.
         properties["data"]!["type"] = "object";
