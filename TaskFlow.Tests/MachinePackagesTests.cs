@@ -23,8 +23,9 @@ public sealed class MachinePackagesTests : IDisposable
     public MachinePackagesTests()
     {
         Directory.CreateDirectory(Bin);
-        // What the script needs besides the stand-ins; node and postgres are this machine's own (the tests need them).
-        foreach (var program in new[] { "env", "node", "npm" })
+        // What the script needs besides the stand-ins (flock: it takes a lock); node and postgres are this machine's own
+        // (the tests need them).
+        foreach (var program in new[] { "env", "flock", "node", "npm" })
         {
             if (Prerequisites.FindOnPath(program) is { } path) File.CreateSymbolicLink(Path.Combine(Bin, program), path);
         }

@@ -7,8 +7,8 @@
 #                                          passwordless sudo), saying what and why; else does nothing
 #   machine-packages.sh missing CHROMIUM   prints the missing ones (nothing when none is)
 #
-# TaskFlow.Tests' CheckMachinePrerequisites target runs both before any test, and stops with one sentence naming
-# what is still missing.
+# The CheckMachinePrerequisites target (MachinePrerequisites.targets, in both test projects that start services)
+# runs both before any test, and stops with one sentence naming what is still missing.
 set -uo pipefail
 
 mode=$1
@@ -21,6 +21,13 @@ missing_packages() {
   { command -v node && command -v npm; } >/dev/null 2>&1 || missing+=(nodejs npm)
   echo "${missing[*]}"
 }
+
+# Both test projects run this at once when the solution's tests start: one installs, the other then finds nothing
+# missing.
+if [ "$mode" = install ]; then
+  exec 9>"${TMPDIR:-/tmp}/taskflow-machine-packages.lock"
+  flock 9
+fi
 
 packages=$(missing_packages)
 if [ "$mode" = missing ]; then

@@ -18,6 +18,11 @@ public sealed class KafkaOptions
     /// </summary>
     public bool IsDevBroker { get; set; }
 
-    /// <summary>How long a consumer waits for data before the broker answers; small because the dev broker never wakes a waiting fetch.</summary>
-    public int FetchWaitMaxMs { get; set; } = 10;
+    /// <summary>
+    /// The longest a broker holds a consumer's fetch while it has no new data: librdkafka's default, as a real broker
+    /// answers a waiting fetch as soon as data arrives. The dev broker never does (it always waits this long), so the
+    /// AppHost sets a small value against it (<c>Kafka:FetchWaitMaxMs</c>): each hop then costs at most that much, and
+    /// every consumer asks each broker that often while idle.
+    /// </summary>
+    public int FetchWaitMaxMs { get; set; } = 500;
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace TaskFlow.Tests.EndToEnd;
 
 /// <summary>At-least-once delivery plus de-duplication, checked by crashing a service for real (kill -9) mid-write.</summary>
-[Collection(FaultAppCollection.Name)]
+[Collection(TaskFlowAppCollection.Name)]
 public sealed class CrashTests(TaskFlowApp app)
 {
     /// <summary>

@@ -19,9 +19,6 @@ public sealed class TaskFlowApp : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
-    /// <summary>Where test webhook receivers listen.</summary>
-    public const string WebhookReceiverAddress = "127.0.0.2";
-
     private readonly string[] _extraArguments;
 
     public TaskFlowApp() : this([])
@@ -36,6 +33,8 @@ public sealed class TaskFlowApp : IAsyncLifetime
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "taskflow-tests-" + Guid.NewGuid().ToString("N")[..8]);
 
     public DistributedApplication App { get; private set; } = null!;
+
+    private ResourceControl Control => new(App);
     public string KafkaBootstrap { get; private set; } = "";
 
     /// <summary>Where the services register their event schemas (no registry runs here: an in-test stand-in).</summary>
@@ -61,10 +60,7 @@ public sealed class TaskFlowApp : IAsyncLifetime
         SchemaRegistry = await SchemaRegistryStandIn.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
             // The scripted chat model (a test double in the Api) lets tests drive /api/chat deterministically.
-            // Webhook tests' receivers listen on 127.0.0.2, the one private address webhooks may reach here: that the rest of
-            // loopback (and every other private range) stays out of reach is tested too.
             ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", "--Chat:Provider=scripted",
-                $"--Notifications:Webhooks:AllowedPrivateNetworks={WebhookReceiverAddress}/32",
                 $"--ConnectionStrings:schema-registry={SchemaRegistry.Address}", .. _extraArguments],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
@@ -127,22 +123,10 @@ public sealed class TaskFlowApp : IAsyncLifetime
     }
 
     /// <summary>Stops a resource (as an outage would) and waits until it no longer runs.</summary>
-    public async Task StopAsync(string resource)
-    {
-        await ExecuteAsync(resource, KnownResourceCommands.StopCommand);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && (await InstancesAsync(resource)).Values.Any(s => s.State?.Text == KnownResourceStates.Running))
-            await Task.Delay(100);
-    }
+    public Task StopAsync(string resource) => Control.StopAsync(resource);
 
     /// <summary>Starts a stopped resource and waits until it is healthy.</summary>
-    public async Task StartAsync(string resource)
-    {
-        await ExecuteAsync(resource, KnownResourceCommands.StartCommand);
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (DateTime.UtcNow < deadline && !(await InstancesAsync(resource)).Values.Any(s => s.State?.Text == KnownResourceStates.Running && s.HealthStatus == HealthStatus.Healthy))
-            await Task.Delay(250);
-    }
+    public Task StartAsync(string resource) => Control.StartAsync(resource);
 
     /// <summary>Kills the resource's process and its children (kill -9, as a crash would).</summary>
     public async Task<int> KillAsync(string resource)
@@ -171,9 +155,14 @@ public sealed class TaskFlowApp : IAsyncLifetime
     /// <summary>Runs one of a resource's commands (start, stop, or its own, such as the dev broker's outage commands).</summary>
     public async Task ExecuteAsync(string resource, string command)
     {
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, cancellation.Token);
-        if (!result.Success) MarkBroken($"could not {command} {resource}: {result.Message}");
+        try
+        {
+            await Control.ExecuteAsync(resource, command);
+        }
+        catch (InvalidOperationException failed)
+        {
+            MarkBroken(failed.Message);
+        }
     }
 
     /// <summary>
@@ -231,55 +220,11 @@ public sealed class TaskFlowApp : IAsyncLifetime
         if (_broken is not null) throw new InvalidOperationException("An earlier test left this app broken: " + _broken);
     }
 
-    /// <summary>
-    /// The current state of each instance of the resource (replicas each have their own id, e.g. workers-abc123).
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, CustomResourceSnapshot>> InstancesAsync(string resourceName) =>
-        new SortedDictionary<string, CustomResourceSnapshot>((await CurrentStatesAsync(App))
-            .Where(instance => instance.Value.Resource == resourceName)
-            .ToDictionary(instance => instance.Key, instance => instance.Value.Snapshot));
+    /// <summary>The current state of each instance of the resource (replicas each have their own id, e.g. workers-abc123).</summary>
+    public Task<IReadOnlyDictionary<string, CustomResourceSnapshot>> InstancesAsync(string resourceName) => Control.InstancesAsync(resourceName);
 
-    /// <summary>The current state of every instance of every resource, by instance id.</summary>
-    private static async Task<Dictionary<string, (string Resource, CustomResourceSnapshot Snapshot)>> CurrentStatesAsync(DistributedApplication app)
-    {
-        // WatchAsync begins with the current state of every instance, then waits for changes: a second is plenty.
-        var instances = new Dictionary<string, (string, CustomResourceSnapshot)>();
-        using var listed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try
-        {
-            await foreach (var update in app.ResourceNotifications.WatchAsync(listed.Token))
-                instances[update.ResourceId] = (update.Resource.Name, update.Snapshot);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return instances;
-    }
-
-    /// <summary>
-    /// The resource's console output so far (the last lines of each instance, as replicas each have their own), for
-    /// failure messages.
-    /// </summary>
-    public async Task<string> RecentLogsAsync(string resourceName, int lines = 40)
-    {
-        var instances = (await InstancesAsync(resourceName)).Keys;
-        var sections = new List<string>();
-        foreach (var instance in instances)
-        {
-            var collected = new List<string>();
-            using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(instance).WithCancellation(enough.Token))
-                    collected.AddRange(batch.Select(line => line.Content));
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            sections.Add($"--- {instance} ---\n{string.Join("\n", collected.TakeLast(lines))}");
-        }
-        return string.Join("\n", sections);
-    }
+    /// <summary>The resource's console output so far (the last lines of each instance), for failure messages.</summary>
+    public Task<string> RecentLogsAsync(string resourceName, int lines = 40) => Control.RecentLogsAsync(resourceName, lines);
 
     /// <summary>The secret the AppHost generated for service-to-service calls (and hands to Dapr sidecars as their app token).</summary>
     public async Task<string> InternalApiKeyAsync()
@@ -290,47 +235,12 @@ public sealed class TaskFlowApp : IAsyncLifetime
     }
 
     /// <summary>The task's envelopes on task-events as a plain Kafka client reads them, in partition order.</summary>
-    public List<BrokerMessage> ReadTaskEvents(int taskId, int expected, TimeSpan timeout)
-    {
-        var found = ReadTopic("task-events", json => json["data"]?["task_id"]?.GetValue<int>() == taskId, found => found.Count >= expected, timeout);
-        Assert.True(found.Count == expected, $"found {found.Count} of {expected} events for task {taskId} on task-events");
-        return found;
-    }
+    public List<BrokerMessage> ReadTaskEvents(int taskId, int expected, TimeSpan timeout) =>
+        new TopicReader(KafkaBootstrap).ReadTaskEvents(taskId, expected, timeout);
 
-    /// <summary>
-    /// Reads <paramref name="topic"/> from the beginning with a plain Kafka client, keeping the envelopes that
-    /// <paramref name="matches"/>, until <paramref name="done"/> says so or <paramref name="timeout"/> passes.
-    /// </summary>
-    public List<BrokerMessage> ReadTopic(string topic, Func<JsonObject, bool> matches, Func<List<BrokerMessage>, bool> done, TimeSpan timeout)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = KafkaBootstrap }).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
-
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = KafkaBootstrap,
-            GroupId = "tests-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            FetchWaitMaxMs = 10,
-        }).Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
-
-        var found = new List<BrokerMessage>();
-        var deadline = DateTime.UtcNow + timeout;
-        while (!done(found) && DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result?.Message is null) continue;
-            var value = JsonNode.Parse(result.Message.Value)!.AsObject();
-            // The Dapr transport wraps the envelope in a CloudEvent.
-            var json = value.ContainsKey("specversion") ? value["data"]!.AsObject() : value;
-            if (!matches(json)) continue;
-            var headers = result.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
-            found.Add(new BrokerMessage(result.Message.Key, headers, json, result.Partition.Value, result.Offset.Value));
-        }
-        consumer.Close();
-        return found;
-    }
+    /// <summary>Reads a topic from the beginning with a plain Kafka client (<see cref="TopicReader.ReadTopic"/>).</summary>
+    public List<BrokerMessage> ReadTopic(string topic, Func<JsonObject, bool> matches, Func<List<BrokerMessage>, bool> done, TimeSpan timeout) =>
+        new TopicReader(KafkaBootstrap).ReadTopic(topic, matches, done, timeout);
 
     public async Task<TaskFlowUser> SignUpAsync()
     {
@@ -369,7 +279,7 @@ public sealed class TaskFlowApp : IAsyncLifetime
     private static async Task<List<(int Pid, DateTime StartTime)>> ProcessesAsync(DistributedApplication app)
     {
         var processes = new List<(int, DateTime)>();
-        foreach (var (_, snapshot) in (await CurrentStatesAsync(app)).Values)
+        foreach (var (_, snapshot) in (await new ResourceControl(app).CurrentStatesAsync()).Values)
         {
             if (Pid(snapshot) is not { } pid) continue;
             try
@@ -409,9 +319,10 @@ public sealed class TaskFlowApp : IAsyncLifetime
     }
 }
 
-/// <summary>One record of task-events: key, headers, the envelope, and where it sits.</summary>
-public sealed record BrokerMessage(string Key, Dictionary<string, string> Headers, JsonObject Json, int Partition, long Offset);
-
+/// <summary>
+/// The tests of one app (one instance of each service), one at a time: they kill and restart its services, and each
+/// leaves it serving again.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class TaskFlowAppCollection : ICollectionFixture<TaskFlowApp>
 {
@@ -419,11 +330,11 @@ public sealed class TaskFlowAppCollection : ICollectionFixture<TaskFlowApp>
 }
 
 /// <summary>
-/// An app of their own for the tests that stop, kill and restart its parts: whatever they leave behind cannot
-/// disturb the tests that share the other one.
+/// An app of their own for the tests that stop Postgres, Redis or the broker: their outages take most of their time, so
+/// they run beside the other apps' tests rather than after them.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class FaultAppCollection : ICollectionFixture<TaskFlowApp>
 {
-    public const string Name = "TaskFlow app for fault tests";
+    public const string Name = "TaskFlow app for outages";
 }

@@ -1,0 +1,157 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.IntegrationTests.Clients;
+using TaskFlow.IntegrationTests.Hosting;
+
+[assembly: AssemblyFixture(typeof(TaskFlow.IntegrationTests.TaskFlowServices))]
+
+namespace TaskFlow.IntegrationTests;
+
+/// <summary>
+/// The middle tier's one fixture for the whole run: local Postgres, Redis and the dev broker from the AppHost's model,
+/// and the Api and the Workers in this process with the settings that model gives them. Tests talk to the services
+/// over TCP like any client; what needs the services' processes (restarts, crashes, replicas, sidecars) is the
+/// end-to-end tier's (TaskFlow.Tests). A test class that stops parts of the infrastructure takes an instance of its own
+/// (a subclass as its class fixture).
+/// </summary>
+public class TaskFlowServices : IAsyncLifetime
+{
+    /// <summary>Where test webhook receivers listen: the one private address webhooks may reach in these tests.</summary>
+    public const string WebhookReceiverAddress = "127.0.0.2";
+
+    private readonly int _apiInstances;
+    private readonly int _workersInstances;
+    private LocalInfrastructure? _infrastructure;
+    private readonly List<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>> _apis = [];
+    private readonly List<ServiceHost<global::TaskFlow.Workers.Data.WorkersDbContext>> _workers = [];
+    private int _nextApi;
+
+    /// <summary>
+    /// Two Api instances (each client on the next one, so every test also crosses replicas) and one Workers instance,
+    /// as the AppHost runs them by default. Two Workers instances starting together spend their first seconds
+    /// rebalancing partitions, which delays events enough to fail tests with second-scale timing: the tests of Workers
+    /// replicas take services of their own (<see cref="Workers.ReplicatedWorkersServices"/>).
+    /// </summary>
+    public TaskFlowServices() : this(apiInstances: 2, workersInstances: 1)
+    {
+    }
+
+    protected TaskFlowServices(int apiInstances, int workersInstances)
+    {
+        _apiInstances = apiInstances;
+        _workersInstances = workersInstances;
+    }
+
+    /// <summary>The infrastructure's app (Postgres, Redis, the broker): connection strings, resource logs.</summary>
+    public DistributedApplication App => Infrastructure.App;
+
+    public string KafkaBootstrap { get; private set; } = "";
+
+    /// <summary>Stops and starts the infrastructure's resources (an outage of Postgres, Redis or the broker).</summary>
+    public ResourceControl Resources => new(App);
+
+    /// <summary>Where the services register their event schemas (no registry runs here: an in-test stand-in).</summary>
+    public SchemaRegistryStandIn SchemaRegistry { get; private set; } = null!;
+
+    private LocalInfrastructure Infrastructure => _infrastructure ?? throw new InvalidOperationException("The services have not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        try
+        {
+            SchemaRegistry = await SchemaRegistryStandIn.StartAsync();
+            // The scripted chat model (a test double in the Api) lets tests drive /api/chat deterministically.
+            _infrastructure = await LocalInfrastructure.StartAsync(
+            [
+                "--Chat:Provider=scripted",
+                $"--Notifications:Webhooks:AllowedPrivateNetworks={WebhookReceiverAddress}/32",
+                $"--ConnectionStrings:schema-registry={SchemaRegistry.Address}",
+            ]);
+            KafkaBootstrap = await App.GetConnectionStringAsync("kafka") ?? throw new InvalidOperationException("The kafka resource has no connection string.");
+            // The first instance of each listens where the model put the service (where the other one calls it); the
+            // others anywhere. All start at once: each migrates under a lock, as replicas of a deployment do.
+            for (var i = 0; i < _apiInstances; i++)
+                _apis.Add(new("api", i == 0 ? Infrastructure.ServicePorts["api"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api")));
+            for (var i = 0; i < _workersInstances; i++)
+                _workers.Add(new("workers", i == 0 ? Infrastructure.ServicePorts["workers"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("workers")));
+            await Task.WhenAll(_apis.Select(api => Task.Run(api.Start)).Concat(_workers.Select(workers => Task.Run(workers.Start))));
+        }
+        catch
+        {
+            // A fixture that fails to start is not always disposed by the test framework: stop what did start.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Each Api instance's own address, first the one the Workers call.</summary>
+    public IReadOnlyList<Uri> ApiAddresses => _apis.Select(api => api.Address).ToList();
+
+    public int WorkersInstances => _workers.Count;
+
+    /// <summary>How many Workers instances still run (a host stops when one of its background services fails).</summary>
+    public int RunningWorkersInstances => _workers.Count(workers => workers.IsRunning);
+
+    /// <summary>
+    /// A client of one Api instance, each new client the next instance (as a load balancer would spread connections):
+    /// a user's second client is on another replica than the first.
+    /// </summary>
+    public HttpClient CreateApiClient() => _apis[Interlocked.Increment(ref _nextApi) % _apis.Count].CreatePlainClient();
+
+    public HttpClient CreateWorkersClient() => _workers[0].CreatePlainClient();
+
+    /// <summary>The first Api instance's container, e.g. to read what it holds.</summary>
+    public IServiceProvider ApiServices => _apis[0].Services;
+
+    /// <summary>The secret the AppHost generated for service-to-service calls (and hands to Dapr sidecars as their app token).</summary>
+    public async Task<string> InternalApiKeyAsync()
+    {
+        var parameter = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "internal-api-key");
+        return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException("internal-api-key has no value.");
+    }
+
+    public List<BrokerMessage> ReadTaskEvents(int taskId, int expected, TimeSpan timeout) =>
+        new TopicReader(KafkaBootstrap).ReadTaskEvents(taskId, expected, timeout);
+
+    public List<BrokerMessage> ReadTopic(string topic, Func<System.Text.Json.Nodes.JsonObject, bool> matches, Func<List<BrokerMessage>, bool> done, TimeSpan timeout) =>
+        new TopicReader(KafkaBootstrap).ReadTopic(topic, matches, done, timeout);
+
+    /// <summary>The last log lines of each instance of a service ("api" or "workers"), for failure messages.</summary>
+    public Task<string> RecentLogsAsync(string service, int lines = 40)
+    {
+        IEnumerable<(string Name, string Lines)> instances = service switch
+        {
+            "api" => _apis.Select((api, i) => ($"api #{i}", api.RecentLogs(lines))),
+            "workers" => _workers.Select((workers, i) => ($"workers #{i}", workers.RecentLogs(lines))),
+            _ => throw new ArgumentException($"No service {service} runs in this process.", nameof(service)),
+        };
+        return Task.FromResult(string.Join("\n", instances.Select(instance => $"--- {instance.Name} ---\n{instance.Lines}")));
+    }
+
+    public async Task<TaskFlowUser> SignUpAsync()
+    {
+        var user = new TaskFlowUser(CreateApiClient(), $"user-{Guid.NewGuid():N}@example.test", "Correct-Horse-9");
+        await user.RegisterAndLoginAsync();
+        return user;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _apis.Cast<IAsyncDisposable>().Concat(_workers)) await host.DisposeAsync();
+        _apis.Clear();
+        _workers.Clear();
+        if (_infrastructure is { } infrastructure)
+        {
+            _infrastructure = null;
+            await infrastructure.DisposeAsync();
+        }
+        if (SchemaRegistry is { } registry)
+        {
+            SchemaRegistry = null!;
+            await registry.DisposeAsync();
+        }
+    }
+}
