@@ -7,92 +7,17 @@ using Aspire.Hosting.Testing;
 namespace TaskFlow.IntegrationTests.Workers;
 
 /// <summary>
-/// Postgres, Redis or the broker stops while users write: no 500s, and nothing accepted is lost or doubled. On services
-/// and infrastructure of their own (<see cref="OutageServices"/>), as the outages would fail the other tests.
+/// Postgres, Redis or the broker stops while users write: no 500s, and nothing accepted is lost or doubled. Each outage
+/// on services and infrastructure of its own (a class fixture each), as it would fail the other tests; the three run at
+/// once.
 /// </summary>
-public sealed class OutageTests(OutageServices app, ITestOutputHelper output) : IClassFixture<OutageServices>
+public abstract class OutageTests
 {
-    [Fact]
-    public async Task With_postgres_stopped_for_10_seconds_writes_are_503s_with_retry_after_and_every_accepted_one_is_audited_and_reminded_once()
-    {
-        var user = await app.SignUpAsync();
-        var writes = new Writes(user, RemindedTask, pause: TimeSpan.FromMilliseconds(200));
-        var writing = writes.RunAsync();
-
-        await Task.Delay(1000);
-        await app.Resources.StopAsync("postgres");
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        var acceptedWhileDown = writes.Accepted.Count;
-        await app.Resources.StartAsync("postgres");
-        await writes.UntilAcceptedAsync(acceptedWhileDown + 5, TimeSpan.FromMinutes(1));
-        var statuses = await writes.StopAsync(writing);
-        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}");
-
-        Assert.DoesNotContain(statuses.Keys, status => status >= 500 && status != 503);
-        Assert.True(statuses.GetValueOrDefault(503) > 0, "no write was refused while postgres was stopped");
-        Assert.All(writes.RetryAfter, seconds => Assert.InRange(seconds, 1, 60));
-        await AssertAuditedAndRemindedOnceAsync(user, writes.Accepted);
-    }
-
-    [Fact]
-    public async Task With_redis_stopped_and_restarted_empty_every_accepted_write_is_audited_and_reminded_once()
-    {
-        var user = await app.SignUpAsync();
-        var writes = new Writes(user, RemindedTask, pause: TimeSpan.FromMilliseconds(250));
-        var writing = writes.RunAsync();
-
-        await Task.Delay(1000);
-        await app.Resources.StopAsync("redis");
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        await app.Resources.StartAsync("redis");
-        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await app.App.GetConnectionStringAsync("redis") + ",allowAdmin=true"))
-        {
-            foreach (var server in redis.GetServers()) await server.FlushAllDatabasesAsync();
-        }
-        await writes.UntilAcceptedAsync(writes.Accepted.Count + 5, TimeSpan.FromMinutes(1));
-        var statuses = await writes.StopAsync(writing);
-        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}");
-
-        Assert.Equal([201], statuses.Keys);
-        await AssertAuditedAndRemindedOnceAsync(user, writes.Accepted);
-    }
-
-    [Fact]
-    public async Task With_the_broker_unreachable_for_15_seconds_writes_are_still_accepted_and_each_is_audited_and_reminded_once_after()
-    {
-        var user = await app.SignUpAsync();
-        var writes = new Writes(user, RemindedTask, pause: TimeSpan.FromMilliseconds(250));
-        var writing = writes.RunAsync();
-
-        await Task.Delay(1000);
-        await app.Resources.ExecuteAsync("kafka", TaskFlow.AppHost.DevKafkaBrokerBuilderExtensions.TakeDownCommand);
-        var acceptedBeforeOutage = writes.Accepted.Count;
-        try
-        {
-            await Task.Delay(TimeSpan.FromSeconds(15));
-            // The outage is real: what was written during it has not reached the audit.
-            var writtenDuringOutage = writes.Accepted.Last();
-            Assert.Empty((await user.Http.GetFromJsonAsync<JsonArray>($"/api/tasks/{writtenDuringOutage}/history"))!);
-        }
-        finally
-        {
-            await app.Resources.ExecuteAsync("kafka", TaskFlow.AppHost.DevKafkaBrokerBuilderExtensions.BringUpCommand);
-        }
-        var acceptedDuringOutage = writes.Accepted.Count - acceptedBeforeOutage;
-        await writes.UntilAcceptedAsync(writes.Accepted.Count + 5, TimeSpan.FromMinutes(1));
-        var statuses = await writes.StopAsync(writing);
-        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}; {acceptedDuringOutage} accepted during the outage");
-
-        Assert.Equal([201], statuses.Keys);
-        Assert.True(acceptedDuringOutage > 20, $"only {acceptedDuringOutage} writes accepted while the broker was down");
-        await AssertAuditedAndRemindedOnceAsync(user, writes.Accepted);
-    }
-
     /// <summary>A task whose reminder fires a few seconds after it is written (during the outage, for most).</summary>
-    private static object RemindedTask(int i) => new { title = $"Fault test {i}", remind_at = DateTimeOffset.UtcNow.AddSeconds(5) };
+    protected static object RemindedTask(int i) => new { title = $"Fault test {i}", remind_at = DateTimeOffset.UtcNow.AddSeconds(5) };
 
     /// <summary>Each accepted task has exactly one audit entry and exactly one notification (its reminder).</summary>
-    private static async Task AssertAuditedAndRemindedOnceAsync(TaskFlowUser user, IReadOnlyCollection<int> taskIds)
+    protected static async Task AssertAuditedAndRemindedOnceAsync(TaskFlowUser user, IReadOnlyCollection<int> taskIds)
     {
         await AssertAuditedOnceAsync(user, taskIds);
         var reminded = await WaitForNotificationsAsync(user, taskIds.Count, TimeSpan.FromSeconds(90));
@@ -103,7 +28,7 @@ public sealed class OutageTests(OutageServices app, ITestOutputHelper output) : 
     }
 
     /// <summary>The task ids of the user's notifications once there are <paramref name="count"/> (or the time is up).</summary>
-    private static async Task<List<int>> WaitForNotificationsAsync(TaskFlowUser user, int count, TimeSpan timeout)
+    protected static async Task<List<int>> WaitForNotificationsAsync(TaskFlowUser user, int count, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -115,7 +40,7 @@ public sealed class OutageTests(OutageServices app, ITestOutputHelper output) : 
         }
     }
 
-    private static async Task AssertAuditedOnceAsync(TaskFlowUser user, IEnumerable<int> taskIds)
+    protected static async Task AssertAuditedOnceAsync(TaskFlowUser user, IEnumerable<int> taskIds)
     {
         foreach (var taskId in taskIds)
         {
@@ -125,7 +50,7 @@ public sealed class OutageTests(OutageServices app, ITestOutputHelper output) : 
     }
 
     /// <summary>One user creating tasks one after another, as a client would, counting the answers.</summary>
-    private sealed class Writes(TaskFlowUser user, Func<int, object>? body = null, TimeSpan? pause = null)
+    protected sealed class Writes(TaskFlowUser user, Func<int, object>? body = null, TimeSpan? pause = null)
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly ConcurrentDictionary<int, int> _statuses = new();
@@ -167,6 +92,94 @@ public sealed class OutageTests(OutageServices app, ITestOutputHelper output) : 
             await writing;
             return new SortedDictionary<int, int>(_statuses);
         }
+    }
+}
+
+/// <summary>Postgres stops for a while: writes are 503s with Retry-After meanwhile.</summary>
+public sealed class PostgresOutageTests(OutageServices app, ITestOutputHelper output) : OutageTests, IClassFixture<OutageServices>
+{
+    [Fact]
+    public async Task With_postgres_stopped_for_10_seconds_writes_are_503s_with_retry_after_and_every_accepted_one_is_audited_and_reminded_once()
+    {
+        var user = await app.SignUpAsync();
+        var writes = new Writes(user, RemindedTask, pause: TimeSpan.FromMilliseconds(200));
+        var writing = writes.RunAsync();
+
+        await Task.Delay(1000);
+        await app.Resources.StopAsync("postgres");
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var acceptedWhileDown = writes.Accepted.Count;
+        await app.Resources.StartAsync("postgres");
+        await writes.UntilAcceptedAsync(acceptedWhileDown + 5, TimeSpan.FromMinutes(1));
+        var statuses = await writes.StopAsync(writing);
+        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}");
+
+        Assert.DoesNotContain(statuses.Keys, status => status >= 500 && status != 503);
+        Assert.True(statuses.GetValueOrDefault(503) > 0, "no write was refused while postgres was stopped");
+        Assert.All(writes.RetryAfter, seconds => Assert.InRange(seconds, 1, 60));
+        await AssertAuditedAndRemindedOnceAsync(user, writes.Accepted);
+    }
+}
+
+/// <summary>Redis stops and comes back empty.</summary>
+public sealed class RedisOutageTests(OutageServices app, ITestOutputHelper output) : OutageTests, IClassFixture<OutageServices>
+{
+    [Fact]
+    public async Task With_redis_stopped_and_restarted_empty_every_accepted_write_is_audited_and_reminded_once()
+    {
+        var user = await app.SignUpAsync();
+        var writes = new Writes(user, RemindedTask, pause: TimeSpan.FromMilliseconds(250));
+        var writing = writes.RunAsync();
+
+        await Task.Delay(1000);
+        await app.Resources.StopAsync("redis");
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await app.Resources.StartAsync("redis");
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await app.App.GetConnectionStringAsync("redis") + ",allowAdmin=true"))
+        {
+            foreach (var server in redis.GetServers()) await server.FlushAllDatabasesAsync();
+        }
+        await writes.UntilAcceptedAsync(writes.Accepted.Count + 5, TimeSpan.FromMinutes(1));
+        var statuses = await writes.StopAsync(writing);
+        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}");
+
+        Assert.Equal([201], statuses.Keys);
+        await AssertAuditedAndRemindedOnceAsync(user, writes.Accepted);
+    }
+}
+
+/// <summary>The broker is unreachable for a while: writes are still accepted (the outbox keeps them).</summary>
+public sealed class BrokerOutageTests(OutageServices app, ITestOutputHelper output) : OutageTests, IClassFixture<OutageServices>
+{
+    [Fact]
+    public async Task With_the_broker_unreachable_for_15_seconds_writes_are_still_accepted_and_each_is_audited_and_reminded_once_after()
+    {
+        var user = await app.SignUpAsync();
+        var writes = new Writes(user, RemindedTask, pause: TimeSpan.FromMilliseconds(250));
+        var writing = writes.RunAsync();
+
+        await Task.Delay(1000);
+        await app.Resources.ExecuteAsync("kafka", TaskFlow.AppHost.DevKafkaBrokerBuilderExtensions.TakeDownCommand);
+        var acceptedBeforeOutage = writes.Accepted.Count;
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(15));
+            // The outage is real: what was written during it has not reached the audit.
+            var writtenDuringOutage = writes.Accepted.Last();
+            Assert.Empty((await user.Http.GetFromJsonAsync<JsonArray>($"/api/tasks/{writtenDuringOutage}/history"))!);
+        }
+        finally
+        {
+            await app.Resources.ExecuteAsync("kafka", TaskFlow.AppHost.DevKafkaBrokerBuilderExtensions.BringUpCommand);
+        }
+        var acceptedDuringOutage = writes.Accepted.Count - acceptedBeforeOutage;
+        await writes.UntilAcceptedAsync(writes.Accepted.Count + 5, TimeSpan.FromMinutes(1));
+        var statuses = await writes.StopAsync(writing);
+        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}; {acceptedDuringOutage} accepted during the outage");
+
+        Assert.Equal([201], statuses.Keys);
+        Assert.True(acceptedDuringOutage > 20, $"only {acceptedDuringOutage} writes accepted while the broker was down");
+        await AssertAuditedAndRemindedOnceAsync(user, writes.Accepted);
     }
 }
 

@@ -63,12 +63,14 @@ public sealed class CrashTests(TaskFlowApp app)
     /// <summary>
     /// Writes in flight when the Api dies either committed (task and outbox row together) or not at all; what was
     /// committed but not yet relayed is published by the restarted Api. Every write the client saw accepted has
-    /// exactly one audit entry.
+    /// exactly one audit entry. A chat conversation lives in Redis, not in the Api: it goes on after the restart.
     /// </summary>
     [Fact]
-    public async Task Killing_the_api_while_tasks_are_written_loses_and_doubles_no_audit_entry()
+    public async Task Killing_the_api_while_tasks_are_written_loses_and_doubles_no_audit_entry_nor_a_chat_conversation()
     {
         var user = await app.SignUpAsync();
+        var added = await user.ChatAsync(null, """call add_task {"title":"Call the plumber","priority":"high"}""");
+        var conversationId = added["conversation_id"]!.GetValue<string>();
         var accepted = new List<int>();
         using var stop = new CancellationTokenSource();
 
@@ -100,6 +102,12 @@ public sealed class CrashTests(TaskFlowApp app)
         await Task.Delay(1000);
         await stop.CancelAsync();
         await writer;
+
+        var continued = await user.ChatAsync(conversationId, "hello again");
+        Assert.Equal(conversationId, continued["conversation_id"]!.GetValue<string>());
+        var conversation = await user.Http.GetFromJsonAsync<JsonObject>($"/api/chat/{conversationId}");
+        Assert.Equal(["user", "assistant", "user", "assistant"], conversation!["messages"]!.AsArray().Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Equal("add_task", conversation["messages"]![1]!["tool_calls"]![0]!["name"]!.GetValue<string>());
 
         Assert.True(acceptedBeforeKill > 5, $"only {acceptedBeforeKill} writes were accepted before the kill");
         Assert.True(Count(accepted) > acceptedBeforeKill, "no write was accepted after the Api came back");

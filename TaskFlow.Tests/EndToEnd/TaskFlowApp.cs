@@ -114,20 +114,6 @@ public sealed class TaskFlowApp : IAsyncLifetime
         return App.CreateHttpClient("api");
     }
 
-    /// <summary>Restarts the resource's process gracefully (as a deploy would) and waits until its new process serves.</summary>
-    public async Task RestartAsync(string resource)
-    {
-        var oldPid = await ProcessIdAsync(resource);
-        await ExecuteAsync(resource, KnownResourceCommands.RestartCommand);
-        await WaitUntilServingAgainAsync(resource, oldPid);
-    }
-
-    /// <summary>Stops a resource (as an outage would) and waits until it no longer runs.</summary>
-    public Task StopAsync(string resource) => Control.StopAsync(resource);
-
-    /// <summary>Starts a stopped resource and waits until it is healthy.</summary>
-    public Task StartAsync(string resource) => Control.StartAsync(resource);
-
     /// <summary>Kills the resource's process and its children (kill -9, as a crash would).</summary>
     public async Task<int> KillAsync(string resource)
     {
