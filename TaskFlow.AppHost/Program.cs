@@ -4,7 +4,7 @@ using TaskFlow.AppHost.Publishing;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Containers when a container runtime answers, else programs on this machine (see DESIGN.md, "Infrastructure profiles").
+// Containers when a container runtime answers, else programs on this machine (README, "Infrastructure profiles").
 // ConnectionStrings:{kafka,redis,tasksdb,workersdb,schema-registry} in AppHost configuration win over either profile.
 var infrastructure = builder.ChooseInfrastructure();
 

@@ -4,7 +4,7 @@ using TaskFlow.Messaging.Events;
 
 namespace TaskFlow.UnitTests.Events;
 
-/// <summary>Each event serializes to exactly the seed's shape (SEED.md "Event Schemas"), plus the additive event_id.</summary>
+/// <summary>Each event serializes to exactly the seed's shape (the original system's event schemas), plus the additive event_id.</summary>
 public sealed class EventSchemaTests
 {
     private static readonly FakeTimeProvider Clock = new(DateTimeOffset.Parse("2025-01-16T10:00:00Z"));
