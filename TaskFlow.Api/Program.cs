@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using TaskFlow.Api;
 using TaskFlow.Api.Accounts;
@@ -14,9 +13,9 @@ using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
-using TaskFlow.ServiceDefaults;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Webhooks;
+using TaskFlow.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,6 +1,6 @@
 using System.Net;
-using TaskFlow.ServiceDefaults.WorkersApi;
 using TaskFlow.Messaging.Events;
+using TaskFlow.ServiceDefaults.WorkersApi;
 
 namespace TaskFlow.Api;
 

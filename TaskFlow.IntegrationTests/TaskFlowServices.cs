@@ -2,7 +2,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using TaskFlow.IntegrationTests.Clients;
 using TaskFlow.IntegrationTests.Hosting;
 
 [assembly: AssemblyFixture(typeof(TaskFlow.IntegrationTests.TaskFlowServices))]

@@ -8,8 +8,8 @@ using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Kafka;
 using TaskFlow.Messaging.LiveFeed;
 using TaskFlow.Messaging.Outbox;
-using TaskFlow.Messaging.Schemas;
 using TaskFlow.Messaging.Publishing;
+using TaskFlow.Messaging.Schemas;
 
 namespace TaskFlow.Messaging;
 
@@ -17,7 +17,7 @@ public static class MessagingExtensions
 {
     /// <summary>
     /// Messaging for this service, in the parts <see cref="MessagingTransport"/> lists: first what every transport
-    /// needs, then the configured transport's own. Consumers are added with <see cref="AddEventConsumer{THandler}"/>,
+    /// needs, then the configured transport's own. Consumers are added with <see cref="AddEventConsumer{THandler, TData}"/>,
     /// the Api's live-update feed with <see cref="AddLiveFeed"/>.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)

@@ -1,9 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging;
-using TaskFlow.ServiceDefaults;
-using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;
+using TaskFlow.ServiceDefaults;
 using TaskFlow.Workers.Audit;
 using TaskFlow.Workers.Data;
 using TaskFlow.Workers.Notifications;

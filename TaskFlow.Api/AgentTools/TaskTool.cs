@@ -1,11 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.AgentTools;
 
 /// <summary>
-/// One tool an AI agent can call, independent of how it is called: the MCP server (<see cref="McpTaskTool"/>) and the
+/// One tool an AI agent can call, independent of how it is called: the MCP server (<see cref="Mcp.McpTaskTool"/>) and the
 /// chat agent (<c>Chat.TaskToolFunction</c>) both run these same definitions.
 /// </summary>
 public sealed record TaskTool(

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.AgentTools;
 

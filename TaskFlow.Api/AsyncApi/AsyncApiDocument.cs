@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;
-using TaskFlow.Messaging.Schemas;
 using TaskFlow.Messaging.Publishing;
+using TaskFlow.Messaging.Schemas;
 
 namespace TaskFlow.Api.AsyncApi;
 

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.Chat;
 

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using TaskFlow.Api.Tasks;
-using TaskFlow.ServiceDefaults.WorkersApi;
 using TaskFlow.Messaging.Webhooks;
+using TaskFlow.ServiceDefaults.WorkersApi;
 
 namespace TaskFlow.Api.Notifications;
 

@@ -1,10 +1,8 @@
 using System.Security.Claims;
 using System.Text;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.LiveFeed;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Aspire.Hosting.Publishing;
 
 namespace TaskFlow.AppHost;

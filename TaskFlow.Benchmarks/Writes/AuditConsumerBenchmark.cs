@@ -4,9 +4,8 @@ using System.Text;
 using Confluent.Kafka;
 using Npgsql;
 using TaskFlow.Messaging;
-using TaskFlow.Messaging.Kafka;
-using static TaskFlow.Benchmarks.Writes.WritesBenchmark;
 using TaskFlow.Messaging.Publishing;
+using static TaskFlow.Benchmarks.Writes.WritesBenchmark;
 
 namespace TaskFlow.Benchmarks.Writes;
 

@@ -9,11 +9,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TaskFlow.IntegrationTests.Events;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Dapr;
 using TaskFlow.Messaging.Events;
-using TaskFlow.IntegrationTests.Events;
 
 namespace TaskFlow.IntegrationTests.Dapr;
 

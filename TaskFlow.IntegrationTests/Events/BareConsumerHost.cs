@@ -7,7 +7,7 @@ namespace TaskFlow.IntegrationTests.Events;
 
 /// <summary>
 /// A host with just what a Kafka consumer host needs, against a given broker (the dev broker's mock cluster in these
-/// tests), and no Redis: handled events are remembered in memory. <paramref name="addConsumers"/> adds the consumers.
+/// tests), and no Redis: handled events are remembered in memory. The caller adds the consumers.
 /// </summary>
 internal static class BareConsumerHost
 {

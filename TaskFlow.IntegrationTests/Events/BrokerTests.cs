@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace TaskFlow.IntegrationTests.Events;
 
 /// <summary>What a plain Kafka client sees on the broker, independent of TaskFlow's own consumer code.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Npgsql;
 

@@ -1,12 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Aspire.Hosting.Testing;
-using StackExchange.Redis;
-using TaskFlow.IntegrationTests.Webhooks;
-
-using static TaskFlow.IntegrationTests.Clients.Instants;
 
 namespace TaskFlow.IntegrationTests.Workers;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using TaskFlow.Messaging.Telemetry;
 using TaskFlow.Messaging.Publishing;
+using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging.Outbox;
 

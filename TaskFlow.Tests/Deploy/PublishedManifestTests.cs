@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using TaskFlow.AppHost.Publishing;
 using TaskFlow.Messaging.Dapr;

@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
-using TaskFlow.Workers.Data;
 using TaskFlow.Messaging.Publishing;
+using TaskFlow.Workers.Data;
 
 namespace TaskFlow.Workers.Reminders;
 
