@@ -11,7 +11,7 @@ namespace TaskFlow.IntegrationTests;
 /// <summary>
 /// The middle tier's one fixture for the whole run: local Postgres, Redis and the dev broker from the AppHost's model,
 /// and the Api and the Workers in this process with the settings that model gives them. Tests talk to the services
-/// over TCP like any client; what needs the services' processes (restarts, crashes, replicas, sidecars) is the
+/// over TCP like any client; what needs the services' own processes (kill -9, process health, sidecars) is the
 /// end-to-end tier's (TaskFlow.Tests). A test class that stops parts of the infrastructure takes an instance of its own
 /// (a subclass as its class fixture).
 /// </summary>

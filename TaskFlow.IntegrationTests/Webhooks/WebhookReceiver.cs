@@ -25,7 +25,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int Port => new Uri(Address).Port;
     private string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
-    /// <param name="address">Where to listen; the end-to-end app lets webhooks reach <see cref="TaskFlowServices.WebhookReceiverAddress"/> only.</param>
+    /// <param name="address">Where to listen; the services of these tests let webhooks reach <see cref="TaskFlowServices.WebhookReceiverAddress"/> only.</param>
     /// <param name="answer">The status every request gets.</param>
     /// <param name="location">A Location header to answer with (for a redirect).</param>
     public static async Task<WebhookReceiver> StartAsync(HttpStatusCode answer, string address = TaskFlowServices.WebhookReceiverAddress, string? location = null)
