@@ -28,10 +28,11 @@ public class TaskFlowServices : IAsyncLifetime
     private int _nextApi;
 
     /// <summary>
-    /// Two Api instances (each client on the next one, so every test also crosses replicas) and one Workers instance,
-    /// as the AppHost runs them by default. Two Workers instances starting together spend their first seconds
-    /// rebalancing partitions, which delays events enough to fail tests with second-scale timing: the tests of Workers
-    /// replicas take services of their own (<see cref="Workers.ReplicatedWorkersServices"/>).
+    /// Two Api instances, as a scaled deployment runs them (each client on the next one, so every test also crosses
+    /// replicas), and one Workers instance, as the AppHost runs it by default. Two Workers instances starting together
+    /// spend their first seconds rebalancing partitions, which delays events enough to fail tests with second-scale
+    /// timing: the tests of Workers replicas take services of their own
+    /// (<see cref="Workers.ReplicatedWorkersServices"/>).
     /// </summary>
     public TaskFlowServices() : this(apiInstances: 2, workersInstances: 1)
     {
@@ -72,9 +73,9 @@ public class TaskFlowServices : IAsyncLifetime
             // The first instance of each listens where the model put the service (where the other one calls it); the
             // others anywhere. All start at once: each migrates under a lock, as replicas of a deployment do.
             for (var i = 0; i < _apiInstances; i++)
-                _apis.Add(new("api", i == 0 ? Infrastructure.ServicePorts["api"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api")));
+                _apis.Add(new(i == 0 ? Infrastructure.ServicePorts["api"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api")));
             for (var i = 0; i < _workersInstances; i++)
-                _workers.Add(new("workers", i == 0 ? Infrastructure.ServicePorts["workers"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("workers")));
+                _workers.Add(new(i == 0 ? Infrastructure.ServicePorts["workers"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("workers")));
             await Task.WhenAll(_apis.Select(api => Task.Run(api.Start)).Concat(_workers.Select(workers => Task.Run(workers.Start))));
         }
         catch

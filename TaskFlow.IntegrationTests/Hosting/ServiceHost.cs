@@ -12,12 +12,10 @@ namespace TaskFlow.IntegrationTests.Hosting;
 /// port, with the settings the AppHost gives it: clients, browsers and the other service reach it over TCP as they
 /// would the real process. Its recent log lines are kept for failure messages.
 /// </summary>
-public sealed class ServiceHost<TEntryPoint>(string name, int port, IReadOnlyDictionary<string, string> settings)
+public sealed class ServiceHost<TEntryPoint>(int port, IReadOnlyDictionary<string, string> settings)
     : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
     private readonly RecentLog _log = new();
-
-    public string Name => name;
 
     public Uri Address { get; } = new($"http://localhost:{port}");
 

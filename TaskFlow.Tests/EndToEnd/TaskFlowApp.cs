@@ -33,6 +33,7 @@ public sealed class TaskFlowApp : IAsyncLifetime
     public DistributedApplication App { get; private set; } = null!;
 
     private ResourceControl Control => new(App);
+
     public string KafkaBootstrap { get; private set; } = "";
 
     /// <summary>Where the services register their event schemas (no registry runs here: an in-test stand-in).</summary>
@@ -311,14 +312,4 @@ public sealed class TaskFlowApp : IAsyncLifetime
 public sealed class TaskFlowAppCollection : ICollectionFixture<TaskFlowApp>
 {
     public const string Name = "TaskFlow app";
-}
-
-/// <summary>
-/// An app of their own for the tests that stop Postgres, Redis or the broker: their outages take most of their time, so
-/// they run beside the other apps' tests rather than after them.
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class FaultAppCollection : ICollectionFixture<TaskFlowApp>
-{
-    public const string Name = "TaskFlow app for outages";
 }
