@@ -4,7 +4,8 @@ namespace TaskFlow.IntegrationTests.Clients;
 
 /// <summary>
 /// Debian's Chromium (/usr/bin/chromium, from apt) driven by Playwright; Playwright never downloads a browser here.
-/// One browser per collection; each test opens its own isolated contexts (a context = a separate browser profile).
+/// One browser for all the browser tests, which run one at a time (<see cref="BrowserCollection"/>); each test opens
+/// its own isolated contexts (a context = a separate browser profile).
 /// </summary>
 public sealed class Browser : IAsyncLifetime
 {
@@ -37,9 +38,31 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// A new browser profile on <paramref name="baseAddress"/>. A page load waits up to a minute, not Playwright's 30 s:
+    /// parsing a page's scripts is the browser's heaviest work, and on two cores shared with the rest of the suite it
+    /// has taken longer than 30 s.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress)
+    {
+        var context = await Instance.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1100, Height = 760 } });
+        context.SetDefaultNavigationTimeout(60_000);
+        return context;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Instance is not null) await Instance.DisposeAsync();
         _playwright?.Dispose();
     }
+}
+
+/// <summary>
+/// The tests that drive a browser: one Chromium for them all, one test at a time. Several Chromiums at once beside the
+/// rest of the suite left a two-core machine too busy for any of them to load a page in time.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<Browser>
+{
+    public const string Name = "Browser";
 }

@@ -25,7 +25,7 @@ public sealed class UiSession : IAsyncDisposable
 
     public static async Task<UiSession> OpenAsync(Browser browser, Uri baseAddress)
     {
-        var context = await browser.Instance.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1100, Height = 760 } });
+        var context = await browser.NewContextAsync(baseAddress);
         var session = new UiSession(context, await context.NewPageAsync());
         await session.Page.GotoAsync("/");
         return session;
