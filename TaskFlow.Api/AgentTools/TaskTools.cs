@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TaskFlow.Api.QuickAdd;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Events;
 
@@ -20,6 +21,16 @@ public static class TaskTools
             + "Give due_at for a moment (with offset) or due_date for a whole day. Returns the task with its task_id.",
             Schema(["title"], TaskArguments()),
             ReadOnly: false, Destructive: false, AddAsync),
+        new("quick_add", "Add a task from a sentence",
+            "Create a task from one line as a person would say it, e.g. \"Pay rent every month on the 1st at 9am #bills !high\": "
+            + "dates, times, recurrences, reminders, priority, #tags and @category are read into the task's fields, the rest is the title. "
+            + "Give time_zone (the user's IANA zone) so that tomorrow and 9am are theirs. Returns the task and the words that set each field.",
+            Schema([QuickAddRequest.TextField], QuickAddArguments()),
+            ReadOnly: false, Destructive: false, QuickAddAsync),
+        new("read_task_text", "Read a sentence as a task",
+            "What quick_add would create from a line, without creating it: the task's fields and the words that set each one.",
+            Schema([QuickAddRequest.TextField], QuickAddArguments()),
+            ReadOnly: true, Destructive: false, ReadTextAsync),
         new("list_tasks", "List tasks",
             "List the signed-in user's tasks, filtered, searched and sorted. All arguments are optional; results come in pages "
             + "(items, next_cursor): pass next_cursor as cursor to get the next page.",
@@ -86,6 +97,30 @@ public static class TaskTools
             _ => throw new UnreachableException(),
         };
     }
+
+    private static async Task<ToolAnswer> QuickAddAsync(TaskToolCall call)
+    {
+        if (ReadText(call, out var errors) is not { } request) return ToolAnswer.Invalid(errors);
+        var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true);
+        return await call.Tasks.CreateAsync(call.UserId, input, idempotencyKey: null, call.CancellationToken) switch
+        {
+            TaskCreation.Created(var task) => ToolAnswer.Ok(new JsonObject { ["task"] = ToJson(task.ToResponse()), ["understood"] = ToJson(request.Result.Spans) }),
+            TaskCreation.Invalid(var invalid) => ToolAnswer.Invalid(invalid),
+            _ => throw new UnreachableException(),
+        };
+    }
+
+    private static Task<ToolAnswer> ReadTextAsync(TaskToolCall call)
+    {
+        if (ReadText(call, out var errors) is not { } request) return Task.FromResult(ToolAnswer.Invalid(errors));
+        var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true);
+        if (!input.IsValid || !input.FitsTask(task: null)) return Task.FromResult(ToolAnswer.Invalid(input.Errors));
+        return Task.FromResult(ToolAnswer.Ok(ToJson(new QuickAddPreview(request.TaskBody, request.Result.Spans, request.DateOrder.ToWire()))));
+    }
+
+    /// <summary>The tools' arguments read as REST reads a quick-add body (no Accept-Language here: locale or en-US).</summary>
+    private static QuickAddRequest? ReadText(TaskToolCall call, out Dictionary<string, string[]> errors) =>
+        QuickAddRequest.Read(call.Arguments, acceptLanguage: null, call.Tasks.Clock.GetUtcNow(), out errors);
 
     private static async Task<ToolAnswer> ListAsync(TaskToolCall call)
     {
@@ -183,6 +218,9 @@ public static class TaskTools
     /// </summary>
     private static (string, JsonObject)[] TaskArguments() =>
         [.. TaskFields.SettableNames.Where(name => name is not ("remind_at" or "remind_before" or "recurrence")).Select(TaskArgument)];
+
+    private static (string, JsonObject)[] QuickAddArguments() =>
+        [(QuickAddRequest.TextField, QuickAddRequest.TextSchema), TaskArgument("time_zone"), (QuickAddRequest.LocaleField, QuickAddRequest.LocaleSchema)];
 
     private static (string, JsonObject) TaskArgument(string name) => (name, TaskFields.SchemaOf(name));
 }

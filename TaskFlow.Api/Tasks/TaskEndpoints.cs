@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.Api.QuickAdd;
 using TaskFlow.ServiceDefaults.WorkersApi;
 
 namespace TaskFlow.Api.Tasks;
@@ -19,7 +20,9 @@ public static class TaskEndpoints
         group.MapPost("/", CreateAsync)
             .WithName("CreateTask")
             .WithSummary("Create a task")
-            .WithDescription("With an Idempotency-Key header, a replay within 24 hours returns the first response and creates nothing; the same key with another body is a 422.")
+            .WithDescription("Give the fields, or the task as one line in text (see POST /api/tasks/parse for what it understands), or both: "
+                + "the fields sent win over the text. With an Idempotency-Key header, a replay within 24 hours returns the first response and "
+                + "creates nothing; the same key with another body is a 422.")
             .AcceptsTaskBody(TaskRequestBodies.Create)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -74,7 +77,7 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext http, ClaimsPrincipal user, TaskService tasks,
+        HttpContext http, ClaimsPrincipal user, TaskService tasks, TimeProvider clock,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (idempotencyKey is { Length: 0 or > IdempotencyRecord.KeyMaxLength })
@@ -83,7 +86,8 @@ public static class TaskEndpoints
                 [IdempotencyKeyHeader] = [$"The {IdempotencyKeyHeader} header must be 1-{IdempotencyRecord.KeyMaxLength} characters."],
             });
 
-        var input = await TaskInput.ReadAsync(http.Request, requireTitle: true, cancellationToken);
+        var body = await TaskInput.ReadBodyAsync(http.Request, cancellationToken);
+        var input = QuickAddRequest.TaskInputOf(body, http.Request.Headers.AcceptLanguage, clock.GetUtcNow());
         switch (await tasks.CreateAsync(user.UserId(), input, idempotencyKey, cancellationToken))
         {
             case TaskCreation.Created(var task):

@@ -35,6 +35,15 @@ public sealed class TaskInput
 
     public IDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 
+    /// <summary>An input that failed before it became task fields (a quick-add request naming its bad fields).</summary>
+    public static TaskInput WithErrors(IDictionary<string, string[]> errors)
+    {
+        var input = new TaskInput();
+        foreach (var (field, messages) in errors)
+            foreach (var message in messages) input.Fail(field, message);
+        return input;
+    }
+
     /// <summary>The input of the complete/reopen shortcuts: a status change and nothing else.</summary>
     public static TaskInput ForStatus(TaskItemStatus status) => new() { Status = status };
 
@@ -48,17 +57,24 @@ public sealed class TaskInput
     /// Reads the request body; a body that is not a JSON object yields a <c>body</c> error. (A body that is not
     /// declared as JSON never gets here: the endpoint's Accepts metadata answers 415 first.)
     /// </summary>
-    public static async Task<TaskInput> ReadAsync(HttpRequest request, bool requireTitle, CancellationToken cancellationToken)
+    public static async Task<TaskInput> ReadAsync(HttpRequest request, bool requireTitle, CancellationToken cancellationToken) =>
+        Parse(await ReadBodyAsync(request, cancellationToken), requireTitle);
+
+    public static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        return Parse(buffer.ToArray(), requireTitle);
+        return buffer.ToArray();
     }
 
-    /// <summary>Reads a body given as JSON bytes (an HTTP body, or the arguments of an MCP tool call).</summary>
-    public static TaskInput Parse(byte[] json, bool requireTitle)
+    /// <summary>
+    /// Reads a body given as JSON bytes (an HTTP body, or the arguments of an MCP tool call). <paramref name="sentBody"/>:
+    /// what the client sent when <paramref name="json"/> was made from it (a quick-add line read into fields), for
+    /// idempotent replays, which compare what was sent.
+    /// </summary>
+    public static TaskInput Parse(byte[] json, bool requireTitle, byte[]? sentBody = null)
     {
-        var input = new TaskInput { RawBody = json };
+        var input = new TaskInput { RawBody = sentBody ?? json };
         // The JSON reader leaves string contents unchecked until they are read, and then throws.
         if (!System.Text.Unicode.Utf8.IsValid(json))
         {

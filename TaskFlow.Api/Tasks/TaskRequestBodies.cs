@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
+using TaskFlow.Api.QuickAdd;
 
 namespace TaskFlow.Api.Tasks;
 
@@ -11,7 +12,31 @@ namespace TaskFlow.Api.Tasks;
 /// </summary>
 public static class TaskRequestBodies
 {
-    public static JsonObject Create => Body(["title"], "A new task: title is required; every other field has a default.");
+    /// <summary>A new task: its fields, or a quick-add line in <c>text</c>, or both.</summary>
+    public static JsonObject Create
+    {
+        get
+        {
+            var body = Body([], "A new task: title is required, or a text to read it from; every other field has a default.");
+            body["properties"]![QuickAddRequest.TextField] = QuickAddRequest.TextSchema;
+            body["properties"]![QuickAddRequest.LocaleField] = QuickAddRequest.LocaleSchema;
+            body["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("title") }, new JsonObject { ["required"] = new JsonArray(QuickAddRequest.TextField) });
+            return body;
+        }
+    }
+
+    /// <summary>The body of <c>POST /api/tasks/parse</c>: the text, how to read it, and fields that win over it.</summary>
+    public static JsonObject Parse
+    {
+        get
+        {
+            var body = Create;
+            body["description"] = "A line of text to read into a task, with the zone and locale to read it in; fields sent beside it win over what it says.";
+            body.Remove("anyOf");
+            body["required"] = new JsonArray(QuickAddRequest.TextField);
+            return body;
+        }
+    }
 
     public static JsonObject Update => Body([], "Only the fields sent change; null clears description, category, due_date and due_at.");
 

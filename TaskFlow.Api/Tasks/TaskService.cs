@@ -26,6 +26,9 @@ public sealed class TaskService(
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<TaskService> logger)
 {
+    /// <summary>The clock the use cases read "now" from (a quick-add line's "tomorrow" is read against it too).</summary>
+    public TimeProvider Clock => clock;
+
     public async Task<TaskCreation> CreateAsync(string userId, TaskInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (!input.IsValid || !input.FitsTask(task: null)) return new TaskCreation.Invalid(input.Errors);

@@ -16,7 +16,7 @@ public sealed class McpTests(TaskFlowServices app)
 
         var tools = await mcp.ListToolsAsync();
 
-        string[] expected = ["add_task", "list_tasks", "get_task", "update_task", "complete_task", "reopen_task", "delete_task",
+        string[] expected = ["add_task", "quick_add", "read_task_text", "list_tasks", "get_task", "update_task", "complete_task", "reopen_task", "delete_task",
             "set_reminder", "set_recurrence", "task_history"];
         Assert.Equal(expected.Order(), tools.Select(t => t.Name).Order());
         Assert.All(tools, tool => Assert.False(string.IsNullOrWhiteSpace(tool.Description), $"{tool.Name} has no description"));
@@ -53,6 +53,37 @@ public sealed class McpTests(TaskFlowServices app)
         Assert.Equal(["home"], rest["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
         var created = Assert.Single(app.ReadTaskEvents(taskId, expected: 1, TimeSpan.FromSeconds(30)));
         Assert.Equal("task.created", created.Json["event_type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Quick_add_creates_the_task_a_sentence_describes_and_read_task_text_only_shows_it()
+    {
+        var user = await app.SignUpAsync();
+        await using var mcp = await ConnectAsync(user);
+        var arguments = new Dictionary<string, object?>
+        {
+            ["text"] = "Pay rent every month on the 1st at 9am #bills !high",
+            ["time_zone"] = "Europe/Berlin",
+        };
+
+        var preview = await mcp.CallToolAsync("read_task_text", arguments);
+        Assert.NotEqual(true, preview.IsError);
+        Assert.Equal("Pay rent", JsonNode.Parse(Text(preview))!["task"]!["title"]!.GetValue<string>());
+        Assert.Empty((await user.Http.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray());
+
+        var result = await mcp.CallToolAsync("quick_add", arguments);
+        Assert.NotEqual(true, result.IsError);
+        var answer = JsonNode.Parse(Text(result))!;
+        var rest = await user.Http.GetFromJsonAsync<JsonObject>($"/api/tasks/{answer["task"]!["task_id"]!.GetValue<int>()}");
+        Assert.Equal("Pay rent", rest!["title"]!.GetValue<string>());
+        Assert.Equal("high", rest["priority"]!.GetValue<string>());
+        Assert.Equal("FREQ=MONTHLY;BYMONTHDAY=1", rest["recurrence"]!.GetValue<string>());
+        Assert.Equal((1, new TimeOnly(9, 0)), BerlinDayAndTime(rest["due_at"]!.GetValue<string>()));
+        Assert.Contains(answer["understood"]!.AsArray(), s => s!["field"]!.GetValue<string>() == "recurrence" && s["text"]!.GetValue<string>() == "every month on the 1st");
+
+        var blank = await mcp.CallToolAsync("quick_add", new Dictionary<string, object?> { ["text"] = "tomorrow at 5pm" });
+        Assert.True(blank.IsError);
+        Assert.Contains("title", Text(blank));
     }
 
     [Fact]
@@ -178,6 +209,12 @@ public sealed class McpTests(TaskFlowServices app)
             user.Http, ownsHttpClient: false);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         return await McpClient.CreateAsync(transport, cancellationToken: cancellation.Token);
+    }
+
+    private static (int Day, TimeOnly Time) BerlinDayAndTime(string instant)
+    {
+        var berlin = TimeZoneInfo.ConvertTime(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        return (berlin.Day, TimeOnly.FromDateTime(berlin.DateTime));
     }
 
     private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));

@@ -26,11 +26,15 @@ public sealed class OpenApiTests(TaskFlowServices app)
         Assert.Contains("Idempotency-Key", ParameterNames(create));
         // The bodies are TaskFields' schemas: what the parser reads, with its limits.
         var createBody = create["requestBody"]!["content"]!["application/json"]!["schema"]!;
-        Assert.Equal(TaskFlow.Api.Tasks.TaskFields.SettableNames, createBody["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal([.. TaskFlow.Api.Tasks.TaskFields.SettableNames, "text", "locale"], createBody["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(200, createBody["properties"]!["title"]!["maxLength"]!.GetValue<int>());
         Assert.Equal(["low", "medium", "high"], createBody["properties"]!["priority"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
-        Assert.Equal(["title"], createBody["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+        // A title, or a quick-add text to read one from.
+        Assert.Equal(["title", "text"], createBody["anyOf"]!.AsArray().Select(v => v!["required"]!.AsArray().Single()!.GetValue<string>()));
         AssertStatuses(create, "201", "400", "401", "415", "422", "429");
+        var parse = paths["/api/tasks/parse"]!["post"]!;
+        Assert.Equal(["text"], parse["requestBody"]!["content"]!["application/json"]!["schema"]!["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+        AssertStatuses(parse, "200", "400", "401", "415", "429");
 
         var patch = paths["/api/tasks/{taskId}"]!["patch"]!;
         Assert.Contains("If-Match", ParameterNames(patch));
