@@ -25,6 +25,8 @@ public class TaskFlowServices : IAsyncLifetime
     private LocalInfrastructure? _infrastructure;
     private readonly List<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>> _apis = [];
     private readonly List<ServiceHost<global::TaskFlow.Workers.Data.WorkersDbContext>> _workers = [];
+    private readonly bool _withApiWithoutChatModel;
+    private ServiceHost<global::TaskFlow.Api.Tasks.TaskService>? _apiWithoutChatModel;
     private int _nextApi;
 
     /// <summary>
@@ -36,6 +38,7 @@ public class TaskFlowServices : IAsyncLifetime
     /// </summary>
     public TaskFlowServices() : this(apiInstances: 2, workersInstances: 1)
     {
+        _withApiWithoutChatModel = true;
     }
 
     protected TaskFlowServices(int apiInstances, int workersInstances)
@@ -76,7 +79,11 @@ public class TaskFlowServices : IAsyncLifetime
                 _apis.Add(new(i == 0 ? Infrastructure.ServicePorts["api"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api")));
             for (var i = 0; i < _workersInstances; i++)
                 _workers.Add(new(i == 0 ? Infrastructure.ServicePorts["workers"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("workers")));
-            await Task.WhenAll(_apis.Select(api => Task.Run(api.Start)).Concat(_workers.Select(workers => Task.Run(workers.Start))));
+            // One more Api as a deployment without a chat model runs it (the built-in assistant), on the same data.
+            if (_withApiWithoutChatModel)
+                _apiWithoutChatModel = new(LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api").Where(s => !s.Key.StartsWith("Chat:", StringComparison.Ordinal)).ToDictionary());
+            await Task.WhenAll(_apis.Append(_apiWithoutChatModel).OfType<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>>().Select(api => Task.Run(api.Start))
+                .Concat(_workers.Select(workers => Task.Run(workers.Start))));
         }
         catch
         {
@@ -99,6 +106,15 @@ public class TaskFlowServices : IAsyncLifetime
     /// a user's second client is on another replica than the first.
     /// </summary>
     public HttpClient CreateApiClient() => _apis[Interlocked.Increment(ref _nextApi) % _apis.Count].CreatePlainClient();
+
+    /// <summary>A user of the Api instance that has no chat model configured (only the default services run one).</summary>
+    public async Task<TaskFlowUser> SignUpWithoutChatModelAsync()
+    {
+        var api = _apiWithoutChatModel ?? throw new InvalidOperationException("These services run no Api without a chat model.");
+        var user = new TaskFlowUser(api.CreatePlainClient(), $"user-{Guid.NewGuid():N}@example.test", "Correct-Horse-9");
+        await user.RegisterAndLoginAsync();
+        return user;
+    }
 
     public HttpClient CreateWorkersClient() => _workers[0].CreatePlainClient();
 
@@ -140,8 +156,9 @@ public class TaskFlowServices : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var host in _apis.Cast<IAsyncDisposable>().Concat(_workers)) await host.DisposeAsync();
+        foreach (var host in _apis.Append(_apiWithoutChatModel).OfType<IAsyncDisposable>().Concat(_workers)) await host.DisposeAsync();
         _apis.Clear();
+        _apiWithoutChatModel = null;
         _workers.Clear();
         if (_infrastructure is { } infrastructure)
         {

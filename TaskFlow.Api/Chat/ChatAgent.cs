@@ -1,34 +1,55 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using TaskFlow.Api.AgentTools;
 using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.Chat;
 
-/// <summary>What the assistant answered to one message, and the tools it called for it.</summary>
-public sealed record AgentReply(string Text, IReadOnlyList<ToolCallRecord> ToolCalls);
-
 /// <summary>
-/// Answers one user message: the model sees the conversation so far and may call the task tools (invoked by the
-/// function-invoking chat client) as the signed-in user.
+/// The chat model answering one user message: it sees the conversation so far and may call the task tools (invoked by
+/// the function-invoking chat client) as the signed-in user. Its text streams as it arrives; each tool call is
+/// reported as it completes.
 /// </summary>
-public sealed class ChatAgent(IChatClient chat, TaskService tasks, TimeProvider clock)
+public sealed class ChatAgent(IChatClient chat, TaskService tasks, TimeProvider clock) : IAssistant
 {
-    public async Task<AgentReply> ReplyAsync(string userId, IReadOnlyList<ChatTurn> history, string message, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<AssistantUpdate> ReplyAsync(
+        string userId, IReadOnlyList<ChatTurn> history, string message, AssistantContext context,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var calls = new List<ToolCallRecord>();
-        var options = new ChatOptions { Tools = [.. TaskTools.All.Select(tool => new TaskToolFunction(tool, userId, tasks, calls))] };
-        List<ChatMessage> messages = [new(ChatRole.System, Instructions()), .. history.SelectMany(ToModel), new(ChatRole.User, message)];
+        var updates = Channel.CreateUnbounded<AssistantUpdate>();
+        var options = new ChatOptions
+        {
+            Tools = [.. TaskTools.All.Select(tool => new TaskToolFunction(tool, userId, tasks, call => updates.Writer.TryWrite(new AssistantUpdate.ToolCalled(call))))],
+        };
+        List<ChatMessage> messages = [new(ChatRole.System, Instructions(context)), .. history.SelectMany(ToModel), new(ChatRole.User, message)];
 
-        var response = await chat.GetResponseAsync(messages, options, cancellationToken);
-        lock (calls) return new AgentReply(response.Text, [.. calls]);
+        var model = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var update in chat.GetStreamingResponseAsync(messages, options, cancellationToken))
+                    if (!string.IsNullOrEmpty(update.Text)) updates.Writer.TryWrite(new AssistantUpdate.Text(update.Text));
+                updates.Writer.Complete();
+            }
+            catch (Exception exception)
+            {
+                updates.Writer.Complete(exception);
+            }
+        }, cancellationToken);
+
+        await foreach (var update in updates.Reader.ReadAllAsync(cancellationToken)) yield return update;
+        await model;
     }
 
-    private string Instructions() =>
-        "You are TaskFlow's assistant. You manage the signed-in user's tasks with the tools you have: add, list, get, update, "
+    private string Instructions(AssistantContext context) =>
+        "You are TaskFlow's assistant. You manage the signed-in user's tasks with the tools you have: add tasks (quick_add reads "
+        + "a sentence such as 'Pay rent every month on the 1st at 9am' into a task; add_task takes the fields), list, get, update, "
         + "complete, reopen and delete tasks, set reminders and recurrences, and read a task's history. Find a task's task_id "
         + "with list_tasks before changing it. When a tool answers an error, fix the arguments or tell the user what went wrong. "
-        + $"Answer briefly. Now is {clock.GetUtcNow():yyyy-MM-dd'T'HH:mm'Z'} (UTC).";
+        + $"Answer briefly. Now is {clock.GetUtcNow():yyyy-MM-dd'T'HH:mm'Z'} (UTC); the user's time zone is {context.TimeZone}: "
+        + "pass it as time_zone to quick_add.";
 
     /// <summary>A stored turn as the model saw it: the assistant's tool calls and their results come before its answer.</summary>
     private static IEnumerable<ChatMessage> ToModel(ChatTurn turn, int index)

@@ -1,25 +1,31 @@
 using System.ComponentModel;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.Api.QuickAdd;
+using TaskFlow.Api.Tasks;
+using TaskFlow.Messaging.Events;
 
 namespace TaskFlow.Api.Chat;
 
 public sealed record SendMessageRequest(
     [property: Description("Continue this conversation; leave out to start a new one.")] string? ConversationId,
-    [property: Description("What the user says, 1-4000 characters.")] string? Message);
+    [property: Description("What the user says, 1-4000 characters.")] string? Message,
+    [property: Description("The user's IANA time zone (Europe/Berlin): what \"tomorrow at 9am\" means; default UTC.")] string? TimeZone = null);
 
 public sealed record SendMessageResponse(string ConversationId, string Response, IReadOnlyList<ToolCallRecord> ToolCalls);
 
-/// <summary><c>/api/chat</c>: talk to the task assistant; conversations live in the state store, not in this process.</summary>
+/// <summary>
+/// <c>/api/chat</c>: talk to the task assistant (the chat model when one is configured, else the built-in one);
+/// conversations live in the state store, not in this process.
+/// </summary>
 public static class ChatEndpoints
 {
     public const int MessageMaxLength = 4000;
-
-    public const string NotConfigured =
-        "No chat model is configured. Set Chat:Model and Chat:ApiKey (and Chat:Endpoint for an OpenAI-compatible service "
-        + "other than OpenAI) in the AppHost's configuration or user secrets, e.g. dotnet user-secrets set Chat:ApiKey <key> "
-        + "--project TaskFlow.AppHost, then restart.";
 
     public static RouteGroupBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -27,9 +33,18 @@ public static class ChatEndpoints
         group.MapPost("/", PostAsync)
             .WithName("Chat")
             .WithSummary("Send a message to the task assistant")
-            .WithDescription("The assistant may call the same tools as the MCP server, as you. Answers 503 when no chat model is configured.")
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("The assistant may call the same tools as the MCP server, as you. Without a chat model configured, the built-in "
+                + "assistant handles everyday requests (add, what is due, complete, delete, reschedule).")
+            .ProducesProblem(StatusCodes.Status502BadGateway);
+        group.MapPost("/stream", StreamAsync)
+            .WithName("ChatStream")
+            .WithSummary("Send a message and receive the answer as it arrives (server-sent events)")
+            .WithDescription("Events: tool (a tool call, with what it did in summary), text (the next piece of the answer, in delta), "
+                + "done (the whole answer, as POST /api/chat returns it) or error (the model did not answer; nothing was stored).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        group.MapGet("/", ListAsync)
+            .WithName("ListConversations")
+            .WithSummary("Your conversations, newest first");
         group.MapGet("/{conversationId}", GetAsync)
             .WithName("GetConversation")
             .WithSummary("A conversation's messages, oldest first");
@@ -37,44 +52,80 @@ public static class ChatEndpoints
     }
 
     private static async Task<Results<Ok<SendMessageResponse>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        SendMessageRequest request, ClaimsPrincipal user, IServiceProvider services, Conversations conversations, TimeProvider clock,
-        ILogger<ChatAgent> logger, CancellationToken cancellationToken)
+        SendMessageRequest request, HttpContext http, ChatExchange exchange, CancellationToken cancellationToken)
     {
-        if (services.GetService<ChatAgent>() is not { } agent)
-            return TypedResults.Problem(NotConfigured, statusCode: StatusCodes.Status503ServiceUnavailable, title: "No chat model");
-        if (string.IsNullOrWhiteSpace(request.Message) || request.Message.Length > MessageMaxLength)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["message"] = [$"The message must be 1-{MessageMaxLength} characters."],
-            });
-
-        var userId = user.UserId();
-        IReadOnlyList<ChatTurn> history = [];
-        if (request.ConversationId is { } id)
-        {
-            if (await conversations.FindAsync(userId, id, cancellationToken) is not { } existing) return ConversationNotFound(id);
-            history = existing.Messages;
-        }
-        var conversationId = request.ConversationId ?? Conversations.NewId();
-
-        var asked = new ChatTurn(ChatTurn.User, request.Message, [], clock.GetUtcNow());
-        AgentReply reply;
+        if (await exchange.StartAsync(request, http, cancellationToken) is not { } started)
+            return exchange.Invalid is { } invalid ? invalid : exchange.Missing!;
+        var text = new System.Text.StringBuilder();
+        var calls = new List<ToolCallRecord>();
         try
         {
-            reply = await agent.ReplyAsync(userId, history, request.Message, cancellationToken);
+            await foreach (var update in started.Updates)
+            {
+                if (update is AssistantUpdate.Text(var delta)) text.Append(delta);
+                else if (update is AssistantUpdate.ToolCalled(var call)) calls.Add(call);
+            }
         }
-        catch (Exception exception) when (exception is HttpRequestException or System.ClientModel.ClientResultException)
+        catch (Exception exception) when (ChatExchange.IsModelFailure(exception))
         {
-            logger.LogWarning(exception, "The chat model did not answer.");
+            exchange.LogModelFailure(exception);
             return TypedResults.Problem("The chat model did not answer; try again shortly.", statusCode: StatusCodes.Status502BadGateway);
         }
-        var answered = new ChatTurn(ChatTurn.Assistant, reply.Text, reply.ToolCalls, clock.GetUtcNow());
-
-        var saved = await conversations.AppendAsync(userId, conversationId, create: request.ConversationId is null, [asked, answered], cancellationToken);
-        return saved is null
-            ? ConversationNotFound(conversationId)
-            : TypedResults.Ok(new SendMessageResponse(conversationId, reply.Text, reply.ToolCalls));
+        var reply = new SendMessageResponse(started.ConversationId, text.ToString(), calls);
+        return await exchange.SaveAsync(started, reply, cancellationToken) ? TypedResults.Ok(reply) : ConversationNotFound(started.ConversationId);
     }
+
+    private static async Task<Results<ServerSentEventsResult<JsonNode>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> StreamAsync(
+        SendMessageRequest request, HttpContext http, ChatExchange exchange, CancellationToken cancellationToken)
+    {
+        if (await exchange.StartAsync(request, http, cancellationToken) is not { } started)
+            return exchange.Invalid is { } invalid ? invalid : exchange.Missing!;
+        return TypedResults.ServerSentEvents(Events(started, exchange, cancellationToken));
+    }
+
+    /// <summary>The answer as events; the exchange is stored once the answer is whole.</summary>
+    private static async IAsyncEnumerable<SseItem<JsonNode>> Events(ChatExchange.Started started, ChatExchange exchange, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder();
+        var calls = new List<ToolCallRecord>();
+        await using var updates = started.Updates.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            var failed = false;
+            try
+            {
+                if (!await updates.MoveNextAsync()) break;
+            }
+            catch (Exception exception) when (ChatExchange.IsModelFailure(exception))
+            {
+                exchange.LogModelFailure(exception);
+                failed = true;
+            }
+            if (failed)
+            {
+                yield return new SseItem<JsonNode>(new JsonObject { ["detail"] = "The chat model did not answer; try again shortly." }, "error");
+                yield break;
+            }
+            switch (updates.Current)
+            {
+                case AssistantUpdate.Text(var delta):
+                    text.Append(delta);
+                    yield return new SseItem<JsonNode>(new JsonObject { ["delta"] = delta }, "text");
+                    break;
+                case AssistantUpdate.ToolCalled(var call):
+                    calls.Add(call);
+                    yield return new SseItem<JsonNode>(JsonSerializer.SerializeToNode(call, EventJson.Options)!, "tool");
+                    break;
+            }
+        }
+        var reply = new SendMessageResponse(started.ConversationId, text.ToString(), calls);
+        // The client has the answer already; a conversation deleted meanwhile is the one thing that stops it being kept.
+        await exchange.SaveAsync(started, reply, CancellationToken.None);
+        yield return new SseItem<JsonNode>(JsonSerializer.SerializeToNode(reply, EventJson.Options)!, "done");
+    }
+
+    private static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListAsync(ClaimsPrincipal user, Conversations conversations, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await conversations.ListAsync(user.UserId(), cancellationToken));
 
     private static async Task<Results<Ok<Conversation>, NotFound<ProblemDetails>>> GetAsync(
         string conversationId, ClaimsPrincipal user, Conversations conversations, CancellationToken cancellationToken) =>
@@ -82,5 +133,60 @@ public static class ChatEndpoints
             ? TypedResults.Ok(conversation)
             : ConversationNotFound(conversationId);
 
-    private static NotFound<ProblemDetails> ConversationNotFound(string conversationId) => NotFoundProblem.YouHaveNo("conversation", conversationId);
+    internal static NotFound<ProblemDetails> ConversationNotFound(string conversationId) => NotFoundProblem.YouHaveNo("conversation", conversationId);
+}
+
+/// <summary>One message to the assistant: checked, its conversation loaded, answered, and stored with the answer.</summary>
+public sealed class ChatExchange(IAssistant assistant, Conversations conversations, TimeProvider clock, ILogger<ChatExchange> logger)
+{
+    public sealed record Started(string UserId, string ConversationId, bool IsNew, ChatTurn Asked, IAsyncEnumerable<AssistantUpdate> Updates);
+
+    /// <summary>Why <see cref="StartAsync"/> returned null: a 400 naming the field ...</summary>
+    public ValidationProblem? Invalid { get; private set; }
+
+    /// <summary>... or a 404 for a conversation the user does not have.</summary>
+    public NotFound<ProblemDetails>? Missing { get; private set; }
+
+    public async Task<Started?> StartAsync(SendMessageRequest request, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Message) || request.Message.Length > ChatEndpoints.MessageMaxLength)
+            errors["message"] = [$"The message must be 1-{ChatEndpoints.MessageMaxLength} characters."];
+        if (request.TimeZone is { } zone && !TaskTime.IsKnownTimeZone(zone))
+            errors["time_zone"] = ["The time_zone must be an IANA time zone name, like Europe/Berlin or UTC."];
+        if (errors.Count > 0)
+        {
+            Invalid = TypedResults.ValidationProblem(errors);
+            return null;
+        }
+
+        var userId = http.User.UserId();
+        IReadOnlyList<ChatTurn> history = [];
+        if (request.ConversationId is { } id)
+        {
+            if (await conversations.FindAsync(userId, id, cancellationToken) is not { } existing)
+            {
+                Missing = ChatEndpoints.ConversationNotFound(id);
+                return null;
+            }
+            history = existing.Messages;
+        }
+        var language = http.Request.Headers.AcceptLanguage.ToString().Split(',')[0].Split(';')[0].Trim();
+        var context = new AssistantContext(request.TimeZone ?? TaskTime.DefaultTimeZone,
+            Words.TryDateOrder(language, out var order) ? order : DateOrder.MonthFirst);
+        return new Started(userId, request.ConversationId ?? Conversations.NewId(), request.ConversationId is null,
+            new ChatTurn(ChatTurn.User, request.Message!, [], clock.GetUtcNow()),
+            assistant.ReplyAsync(userId, history, request.Message!, context, cancellationToken));
+    }
+
+    /// <summary>Stores the question and its answer; false when the conversation is no longer the user's to add to.</summary>
+    public async Task<bool> SaveAsync(Started started, SendMessageResponse reply, CancellationToken cancellationToken)
+    {
+        var answered = new ChatTurn(ChatTurn.Assistant, reply.Response, reply.ToolCalls, clock.GetUtcNow());
+        return await conversations.AppendAsync(started.UserId, started.ConversationId, started.IsNew, [started.Asked, answered], cancellationToken) is not null;
+    }
+
+    public static bool IsModelFailure(Exception exception) => exception is HttpRequestException or System.ClientModel.ClientResultException;
+
+    public void LogModelFailure(Exception exception) => logger.LogWarning(exception, "The chat model did not answer.");
 }

@@ -25,8 +25,7 @@ public static class ChatSetup
 {
     /// <summary>
     /// Conversations in the state store (Redis directly, or the Dapr sidecar's <c>statestore</c> with the Dapr transport)
-    /// and, when a chat model is configured, the agent. Without one the agent is not registered and /api/chat says how
-    /// to configure it.
+    /// and the assistant: the chat model's agent when one is configured, else the built-in assistant.
     /// </summary>
     public static IHostApplicationBuilder AddChat(this IHostApplicationBuilder builder)
     {
@@ -45,8 +44,10 @@ public static class ChatSetup
         if (CreateModel(options) is { } model)
         {
             builder.Services.AddChatClient(model).UseFunctionInvocation();
-            builder.Services.AddScoped<ChatAgent>();
+            builder.Services.AddScoped<IAssistant, ChatAgent>();
         }
+        else builder.Services.AddScoped<IAssistant, BuiltInAssistant>();
+        builder.Services.AddScoped<ChatExchange>();
         return builder;
     }
 

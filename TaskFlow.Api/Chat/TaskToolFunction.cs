@@ -9,9 +9,9 @@ namespace TaskFlow.Api.Chat;
 
 /// <summary>
 /// A <see cref="TaskTool"/> offered to the chat model: the same tool the MCP server serves, bound to the signed-in user
-/// of one chat request. Every call is written to <paramref name="calls"/> for the reply and the stored history.
+/// of one chat request. Every call is reported to <paramref name="called"/> as it completes, for the reply and the stored history.
 /// </summary>
-public sealed class TaskToolFunction(TaskTool tool, string userId, TaskService tasks, List<ToolCallRecord> calls) : AIFunction
+public sealed class TaskToolFunction(TaskTool tool, string userId, TaskService tasks, Action<ToolCallRecord> called) : AIFunction
 {
     public override string Name => tool.Name;
 
@@ -26,7 +26,7 @@ public sealed class TaskToolFunction(TaskTool tool, string userId, TaskService t
             json[name] = JsonSerializer.SerializeToNode(value, EventJson.Options);
 
         var answer = await tool.RunAsync(userId, json, tasks, cancellationToken);
-        lock (calls) calls.Add(new ToolCallRecord(tool.Name, json, answer.IsError, answer.Content.DeepClone()));
+        called(ToolCallRecord.Of(tool.Name, json, answer));
         return ForModel(answer.IsError, answer.Content);
     }
 
