@@ -115,7 +115,7 @@ public static class TaskTools
         if (ReadText(call, out var errors) is not { } request) return Task.FromResult(ToolAnswer.Invalid(errors));
         var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true);
         if (!input.IsValid || !input.FitsTask(task: null)) return Task.FromResult(ToolAnswer.Invalid(input.Errors));
-        return Task.FromResult(ToolAnswer.Ok(ToJson(new QuickAddPreview(request.TaskBody, request.Result.Spans, request.DateOrder.ToWire()))));
+        return Task.FromResult(ToolAnswer.Ok(ToJson(QuickAddPreview.Of(request))));
     }
 
     /// <summary>The tools' arguments read as REST reads a quick-add body (no Accept-Language here: locale or en-US).</summary>

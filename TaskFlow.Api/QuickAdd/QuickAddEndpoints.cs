@@ -5,8 +5,13 @@ using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.QuickAdd;
 
-/// <summary>The preview of a quick-add line: the task body it makes, and the words that made each field.</summary>
-public sealed record QuickAddPreview(JsonObject Task, IReadOnlyList<QuickAddSpan> Understood, string DateOrder);
+/// <summary>The preview of a quick-add line: the task body it makes, the words that made each field, and its recurrence in words.</summary>
+public sealed record QuickAddPreview(JsonObject Task, IReadOnlyList<QuickAddSpan> Understood, string DateOrder, string? RecurrenceWords)
+{
+    public static QuickAddPreview Of(QuickAddRequest request) => new(
+        request.TaskBody, request.Result.Spans, request.DateOrder.ToWire(),
+        request.TaskBody["recurrence"] is JsonValue rule && rule.TryGetValue<string>(out var text) ? TaskWords.Recurrence(text) : null);
+}
 
 /// <summary><c>POST /api/tasks/parse</c>: what a line would create, without creating it.</summary>
 public static class QuickAddEndpoints
@@ -54,6 +59,6 @@ public static class QuickAddEndpoints
             return TypedResults.ValidationProblem(errors);
         var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true);
         if (!input.IsValid || !input.FitsTask(task: null)) return TypedResults.ValidationProblem(input.Errors);
-        return TypedResults.Ok(new QuickAddPreview(request.TaskBody, request.Result.Spans, request.DateOrder.ToWire()));
+        return TypedResults.Ok(QuickAddPreview.Of(request));
     }
 }

@@ -28,6 +28,7 @@ public sealed class QuickAddTests(TaskFlowServices app)
             [("recurrence", 9, 22), ("due", 32, 6), ("tags", 39, 6), ("priority", 46, 5)],
             preview["understood"]!.AsArray().Select(s => (s!["field"]!.GetValue<string>(), s["start"]!.GetValue<int>(), s["length"]!.GetValue<int>())));
         Assert.Equal("month_first", preview["date_order"]!.GetValue<string>());
+        Assert.Equal("monthly on the 1st", preview["recurrence_words"]!.GetValue<string>());
         Assert.Empty((await user.Http.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray());
     }
 

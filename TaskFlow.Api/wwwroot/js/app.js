@@ -1,22 +1,12 @@
 import { ApiError, request, session, signIn, signOut, signUp } from './api.js';
+import { el } from './dom.js';
 import { connectLive } from './live.js';
+import { describeDuration, setupQuickAdd } from './quickadd.js';
 import { allZones, browserZone, instantToZoned, isZone, zonedToInstant } from './zones.js';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { items: [], nextCursor: null, editing: null, historyTask: null, disconnect: null, notificationsApi: null };
-
-// ---- small DOM helpers (textContent only: task text never becomes markup) ----
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
+const state = { items: [], nextCursor: null, editing: null, editorSaved: null, historyTask: null, disconnect: null, notificationsApi: null };
+let quickAdd = null;
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
@@ -66,6 +56,7 @@ async function submitAuth(event) {
 function showAuth() {
   state.disconnect?.();
   state.disconnect = null;
+  quickAdd?.reset();
   $('#session').hidden = true;
   $('#tasks-view').hidden = true;
   $('#auth-view').hidden = false;
@@ -184,30 +175,50 @@ async function act(action, task) {
 }
 
 // ---- the editor ----
-const RECURRENCE_PRESETS = ['daily', 'weekdays', 'weekly', 'every 2 weeks', 'monthly', 'yearly'];
+// The presets the recurrence select offers, and the RRULE the Api stores for each.
+const RECURRENCE_PRESETS = {
+  daily: 'FREQ=DAILY', weekdays: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', weekly: 'FREQ=WEEKLY',
+  'every 2 weeks': 'FREQ=WEEKLY;INTERVAL=2', monthly: 'FREQ=MONTHLY', yearly: 'FREQ=YEARLY',
+};
 
-function openEditor(task = null) {
+const recurrencePreset = (recurrence) => Object.entries(RECURRENCE_PRESETS)
+  .find(([name, rule]) => recurrence.toLowerCase() === name || recurrence.toUpperCase() === rule)?.[0] ?? null;
+
+/**
+ * Opens the editor on a task to change, or empty for a new one. A new one may start from a draft (the fields of a
+ * task body, as the quick add reads a line into); onSaved runs once a new task was created from it.
+ */
+function openEditor(task = null, { draft = null, onSaved = null } = {}) {
   state.editing = task;
+  state.editorSaved = task ? null : onSaved;
   const form = $('#editor-form');
   form.reset();
+  for (const option of form.remind_before.querySelectorAll('option[data-extra]')) option.remove();
   $('#editor-title').textContent = task ? 'Edit task' : 'New task';
   $('#editor-error').textContent = '';
-  const zone = task?.time_zone ?? browserZone;
+  const fields = task ?? draft;
+  const zone = fields?.time_zone ?? browserZone;
   form.time_zone.value = zone;
-  if (task) {
-    form.title.value = task.title;
-    form.description.value = task.description ?? '';
-    form.priority.value = task.priority;
-    form.category.value = task.category ?? '';
-    form.tags.value = task.tags.join(', ');
-    form.pinned.checked = task.pinned;
-    const due = task.due_at ? instantToZoned(task.due_at, zone) : { date: task.due_date ?? '', time: '' };
+  if (fields) {
+    form.title.value = fields.title ?? '';
+    form.description.value = fields.description ?? '';
+    form.priority.value = fields.priority ?? 'medium';
+    form.category.value = fields.category ?? '';
+    form.tags.value = (fields.tags ?? []).join(', ');
+    form.pinned.checked = fields.pinned ?? false;
+    const due = fields.due_at ? instantToZoned(fields.due_at, zone) : { date: fields.due_date ?? '', time: '' };
     form.due_date.value = due.date;
     form.due_time.value = due.time;
-    form.remind_before.value = task.remind_before ?? '';
-    const recurrence = task.recurrence ?? '';
-    form.recurrence_preset.value = !recurrence ? '' : RECURRENCE_PRESETS.includes(recurrence) ? recurrence : 'custom';
-    form.rrule.value = RECURRENCE_PRESETS.includes(recurrence) ? '' : recurrence;
+    const before = fields.remind_before ?? '';
+    // A reminder the select does not offer (30 minutes, 2 days) gets an option of its own rather than being dropped.
+    if (before && ![...form.remind_before.options].some((option) => option.value === before)) {
+      form.remind_before.append(el('option', { value: before, dataset: { extra: '' } }, describeDuration(before) ?? before));
+    }
+    form.remind_before.value = before;
+    const recurrence = fields.recurrence ?? '';
+    const preset = recurrence ? recurrencePreset(recurrence) : null;
+    form.recurrence_preset.value = !recurrence ? '' : preset ?? 'custom';
+    form.rrule.value = recurrence && !preset ? recurrence : '';
   }
   $('#rrule-label').hidden = form.recurrence_preset.value !== 'custom';
   $('#editor').showModal();
@@ -250,6 +261,7 @@ async function saveEditor(event) {
     if (state.editing) await request('PATCH', `/api/tasks/${state.editing.task_id}`, body);
     else await request('POST', '/api/tasks', body);
     $('#editor').close();
+    state.editorSaved?.();
     reloadTasks();
   } catch (error) {
     await handleFailure(error, '#editor-error');
@@ -398,6 +410,16 @@ function wire() {
   $('#more').addEventListener('click', () => loadTasks({ more: true }));
 
   $('#new-task').addEventListener('click', () => openEditor());
+  quickAdd = setupQuickAdd({
+    form: $('#quick-add'),
+    input: $('#quick-add-text'),
+    button: $('#quick-add-submit'),
+    preview: $('#quick-add-preview'),
+    openDraft: (draft, { onSaved }) => openEditor(null, { draft, onSaved }),
+    // As the editor's save: the list reloads (and the live update of the new task reloads it again).
+    onCreated: () => reloadTasks(),
+    onUnauthorized: async () => { await signOut(); showAuth(); },
+  });
   $('#editor-form').addEventListener('submit', saveEditor);
   $('#editor-cancel').addEventListener('click', () => $('#editor').close());
   $('#editor-form').recurrence_preset.addEventListener('change', (event) => {
