@@ -107,6 +107,9 @@ public class TaskFlowServices : IAsyncLifetime
     /// </summary>
     public HttpClient CreateApiClient() => _apis[Interlocked.Increment(ref _nextApi) % _apis.Count].CreatePlainClient();
 
+    /// <summary>The address of the Api instance that has no chat model configured (only the default services run one).</summary>
+    public Uri ApiWithoutChatModelAddress => (_apiWithoutChatModel ?? throw new InvalidOperationException("These services run no Api without a chat model.")).Address;
+
     /// <summary>A user of the Api instance that has no chat model configured (only the default services run one).</summary>
     public async Task<TaskFlowUser> SignUpWithoutChatModelAsync()
     {
