@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Api.Data;
+using TaskFlow.Api.QuickAdd;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Api.Updates;
 using TaskFlow.Messaging.Events;
@@ -18,13 +19,17 @@ public sealed class TaskFieldsTests
     [Fact]
     public void The_request_bodies_are_the_fields_clients_set_with_their_schemas()
     {
-        foreach (var body in new[] { TaskRequestBodies.Create, TaskRequestBodies.Update })
+        // Creating (and previewing) also takes a quick-add line and the locale to read it in.
+        string[] quickAdd = [QuickAddRequest.TextField, QuickAddRequest.LocaleField];
+        foreach (var (body, extra) in new[] { (TaskRequestBodies.Create, quickAdd), (TaskRequestBodies.Parse, quickAdd), (TaskRequestBodies.Update, []) })
         {
-            Assert.Equal(TaskFields.SettableNames, body["properties"]!.AsObject().Select(p => p.Key));
+            Assert.Equal([.. TaskFields.SettableNames, .. extra], body["properties"]!.AsObject().Select(p => p.Key));
             Assert.All(TaskFields.SettableNames, name => Assert.True(JsonNode.DeepEquals(TaskFields.SchemaOf(name), body["properties"]![name])));
             Assert.False(body["additionalProperties"]!.GetValue<bool>());
         }
-        Assert.Equal(["title"], TaskRequestBodies.Create["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        // A title, or a text to read one from.
+        Assert.Equal(["title", "text"], TaskRequestBodies.Create["anyOf"]!.AsArray().Select(n => n!["required"]!.AsArray().Single()!.GetValue<string>()));
+        Assert.Equal(["text"], TaskRequestBodies.Parse["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Empty(TaskRequestBodies.Update["required"]!.AsArray());
     }
 
