@@ -26,6 +26,8 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
 
     private const string WhichOne = "Which one do you mean? Answer with its number:";
 
+    private const string AskAgain = "Answer with a number from 1 to";
+
     public async IAsyncEnumerable<AssistantUpdate> ReplyAsync(
         string userId, IReadOnlyList<ChatTurn> history, string message, AssistantContext context,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -38,16 +40,34 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
 
     private static async Task<string> AnswerAsync(Turn turn, IReadOnlyList<ChatTurn> history, string message)
     {
-        // "2" after "Which one do you mean?": the earlier request, on the task with that number.
-        if (Choice().Match(message) is { Success: true } choice && history.Count >= 2
-            && history[^1] is { Role: ChatTurn.Assistant } question && question.Content.StartsWith(WhichOne, StringComparison.Ordinal))
+        // "2" after "Which one do you mean?" (or after being asked again): the request that asked it, on that task.
+        if (Choice().Match(message) is { Success: true } choice && OpenQuestion(history) is { } asked)
         {
-            var ids = ListedTaskId().Matches(question.Content).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-            var number = int.Parse(choice.Groups[1].Value, CultureInfo.InvariantCulture);
-            if (number < 1 || number > ids.Count) return $"Answer with a number from 1 to {ids.Count}.";
-            return await AnswerAsync(turn, history, history[^2].Content, chosenTaskId: ids[number - 1]);
+            var (question, request) = asked;
+            var ids = ListedTaskId().Matches(question).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+            var number = int.Parse(choice.Groups["number"].Value, CultureInfo.InvariantCulture);
+            // "#12" is a task's own id as listed; "2" its place in the list.
+            var chosen = choice.Groups["id"].Success ? ids.Contains(number) ? number : (int?)null
+                : number >= 1 && number <= ids.Count ? ids[number - 1] : null;
+            if (chosen is null) return $"{AskAgain} {ids.Count}.";
+            return await AnswerAsync(turn, history, request, chosenTaskId: chosen);
         }
         return await AnswerAsync(turn, history, message, chosenTaskId: null);
+    }
+
+    /// <summary>
+    /// The last "which one" question and the request that led to it, while it is still open: only answers that asked
+    /// again have followed it.
+    /// </summary>
+    private static (string Question, string Request)? OpenQuestion(IReadOnlyList<ChatTurn> history)
+    {
+        for (var i = history.Count - 1; i >= 1; i -= 2)
+        {
+            if (history[i].Role != ChatTurn.Assistant || history[i - 1].Role != ChatTurn.User) return null;
+            if (history[i].Content.StartsWith(WhichOne, StringComparison.Ordinal)) return (history[i].Content, history[i - 1].Content);
+            if (!history[i].Content.StartsWith(AskAgain, StringComparison.Ordinal)) return null;
+        }
+        return null;
     }
 
     private static async Task<string> AnswerAsync(Turn turn, IReadOnlyList<ChatTurn> history, string message, int? chosenTaskId)
@@ -208,7 +228,7 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
     [GeneratedRegex(@"^(?:please\s+)?(?:reschedule|move|postpone|push)\s+(?<title>.+?)\s+(?:to|until|till)\s+(?<when>.+?)[.!]?$", RegexOptions.IgnoreCase)]
     private static partial Regex Reschedule();
 
-    [GeneratedRegex(@"^(?:#|number\s+)?(\d{1,2})\.?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?<id>#)(?<number>\d{1,9})|(?:number\s+)?(?<number>\d{1,2})\.?)$", RegexOptions.IgnoreCase)]
     private static partial Regex Choice();
 
     [GeneratedRegex(@"\(#(\d+)\)")]

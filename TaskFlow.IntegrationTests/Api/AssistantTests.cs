@@ -70,6 +70,13 @@ public sealed class AssistantTests(TaskFlowServices app)
         Assert.StartsWith("Completed 'Water the plants'", answer["response"]!.GetValue<string>());
         Assert.Equal("completed", (await user.Http.GetFromJsonAsync<JsonObject>($"/api/tasks/{second}"))!["status"]!.GetValue<string>());
         Assert.Equal("pending", (await user.Http.GetFromJsonAsync<JsonObject>($"/api/tasks/{first}"))!["status"]!.GetValue<string>());
+
+        // The id as listed works too, and so does a number outside the list: it is asked again.
+        var again = await SayAsync(user, null, "delete water the plants");
+        Assert.StartsWith("Which one do you mean?", again["response"]!.GetValue<string>());
+        Assert.Equal("Answer with a number from 1 to 2.", (await SayAsync(user, again["conversation_id"]!.GetValue<string>(), "7"))["response"]!.GetValue<string>());
+        await SayAsync(user, again["conversation_id"]!.GetValue<string>(), $"#{first}");
+        Assert.Equal(HttpStatusCode.NotFound, (await user.Http.GetAsync($"/api/tasks/{first}")).StatusCode);
     }
 
     [Fact]
