@@ -50,9 +50,9 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
             var chosen = choice.Groups["id"].Success ? ids.Contains(number) ? number : (int?)null
                 : number >= 1 && number <= ids.Count ? ids[number - 1] : null;
             if (chosen is null) return $"{AskAgain} {ids.Count}.";
-            return await AnswerAsync(turn, history, request, chosenTaskId: chosen);
+            return await DoAsync(turn, request, chosenTaskId: chosen);
         }
-        return await AnswerAsync(turn, history, message, chosenTaskId: null);
+        return await DoAsync(turn, message, chosenTaskId: null);
     }
 
     /// <summary>
@@ -70,7 +70,7 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
         return null;
     }
 
-    private static async Task<string> AnswerAsync(Turn turn, IReadOnlyList<ChatTurn> history, string message, int? chosenTaskId)
+    private static async Task<string> DoAsync(Turn turn, string message, int? chosenTaskId)
     {
         if (Add().Match(message) is { Success: true } add)
         {
