@@ -23,8 +23,58 @@ export async function request(method, path, body, { allow404 = false } = {}) {
   return type.includes('json') ? response.json() : null;
 }
 
-function send(method, path, body) {
-  const headers = { accept: 'application/json' };
+/**
+ * POSTs body and hands each server-sent event of the answer to onEvent(name, data) as it arrives (data parsed from
+ * JSON). EventSource cannot POST or send the bearer token, so the stream is read by hand. An answer that is not a
+ * stream (a 400, a 404) throws an ApiError, as request does; a 401 first renews the session, as request does.
+ */
+export async function requestStream(path, body, onEvent) {
+  const accept = 'text/event-stream, application/json';
+  let response = await send('POST', path, body, accept);
+  if (response.status === 401 && await refreshSession()) response = await send('POST', path, body, accept);
+  if (!response.ok) throw new ApiError(response.status, await problemText(response));
+  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream') || !response.body) {
+    throw new ApiError(response.status, 'The server did not answer with a stream.');
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+    // Lines may end in \r\n, \n or \r; a \r at the very end may be the first half of a \r\n still on its way.
+    buffer = buffer.replace(done ? /\r\n?/g : /\r\n|\r(?=.)/gs, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      emitEvent(buffer.slice(0, end), onEvent);
+      buffer = buffer.slice(end + 2);
+    }
+    if (done) break;
+  }
+  if (buffer.trim()) emitEvent(buffer, onEvent);
+}
+
+// One event's lines: `event: name`, `data: ...` (several join with newlines), `: comment`; other fields are skipped.
+function emitEvent(block, onEvent) {
+  let name = 'message';
+  const data = [];
+  for (const line of block.split('\n')) {
+    if (!line || line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
+    if (field === 'event') name = value;
+    else if (field === 'data') data.push(value);
+  }
+  if (!data.length) return;
+  const text = data.join('\n');
+  let parsed;
+  try { parsed = JSON.parse(text); } catch { parsed = text; }
+  onEvent(name, parsed);
+}
+
+function send(method, path, body, accept = 'application/json') {
+  const headers = { accept };
   const token = session.get()?.token;
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

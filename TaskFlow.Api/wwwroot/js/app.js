@@ -1,4 +1,5 @@
 import { ApiError, request, session, signIn, signOut, signUp } from './api.js';
+import { setupChat } from './chat.js';
 import { el } from './dom.js';
 import { connectLive } from './live.js';
 import { describeDuration, setupQuickAdd } from './quickadd.js';
@@ -7,6 +8,7 @@ import { allZones, browserZone, instantToZoned, isZone, zonedToInstant } from '.
 const $ = (selector) => document.querySelector(selector);
 const state = { items: [], nextCursor: null, editing: null, editorSaved: null, historyTask: null, disconnect: null, notificationsApi: null };
 let quickAdd = null;
+let chat = null;
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
@@ -57,6 +59,7 @@ function showAuth() {
   state.disconnect?.();
   state.disconnect = null;
   quickAdd?.reset();
+  chat?.reset();
   $('#session').hidden = true;
   $('#tasks-view').hidden = true;
   $('#auth-view').hidden = false;
@@ -430,14 +433,25 @@ function wire() {
   $('#history-close').addEventListener('click', () => $('#history').close());
   $('#history').addEventListener('close', closeHistory);
 
+  chat = setupChat({
+    panel: $('#assistant'),
+    opener: $('#assistant-open'),
+    onUnauthorized: async () => { await signOut(); showAuth(); },
+  });
+
   $('#bell').addEventListener('click', () => toggleBell());
   document.addEventListener('click', (event) => { if (!$('#bell-wrap').contains(event.target)) toggleBell(false); });
   document.addEventListener('keydown', (event) => {
+    // A modal dialog (the editor, history) closes on Esc by itself; the assistant's panel is not modal.
+    const modal = document.querySelector('dialog:modal');
     if (event.key === 'Escape' && !$('#notifications').hidden) { toggleBell(false); $('#bell').focus(); }
+    else if (event.key === 'Escape' && chat.isOpen() && !modal) { event.preventDefault(); chat.close(); }
     const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName);
-    if (!typing && !$('#tasks-view').hidden && !document.querySelector('dialog[open]')) {
+    const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (!typing && plain && !$('#tasks-view').hidden && !modal) {
       if (event.key === 'n') { event.preventDefault(); openEditor(); }
       if (event.key === '/') { event.preventDefault(); $('#search').focus(); }
+      if (event.key === 'a') { event.preventDefault(); chat.open(); }
     }
   });
 }
