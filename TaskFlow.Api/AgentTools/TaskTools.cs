@@ -101,8 +101,7 @@ public static class TaskTools
     private static async Task<ToolAnswer> QuickAddAsync(TaskToolCall call)
     {
         if (ReadText(call, out var errors) is not { } request) return ToolAnswer.Invalid(errors);
-        var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true);
-        return await call.Tasks.CreateAsync(call.UserId, input, idempotencyKey: null, call.CancellationToken) switch
+        return await call.Tasks.CreateAsync(call.UserId, request.ToTaskInput(), idempotencyKey: null, call.CancellationToken) switch
         {
             TaskCreation.Created(var task) => ToolAnswer.Ok(new JsonObject { ["task"] = ToJson(task.ToResponse()), ["understood"] = ToJson(request.Result.Spans) }),
             TaskCreation.Invalid(var invalid) => ToolAnswer.Invalid(invalid),
@@ -113,7 +112,7 @@ public static class TaskTools
     private static Task<ToolAnswer> ReadTextAsync(TaskToolCall call)
     {
         if (ReadText(call, out var errors) is not { } request) return Task.FromResult(ToolAnswer.Invalid(errors));
-        var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true);
+        var input = request.ToTaskInput();
         if (!input.IsValid || !input.FitsTask(task: null)) return Task.FromResult(ToolAnswer.Invalid(input.Errors));
         return Task.FromResult(ToolAnswer.Ok(ToJson(QuickAddPreview.Of(request))));
     }

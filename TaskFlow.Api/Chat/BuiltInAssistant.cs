@@ -80,7 +80,7 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
                 ["time_zone"] = turn.Context.TimeZone,
                 ["locale"] = turn.Context.DateOrder == DateOrder.DayFirst ? "en-GB" : "en-US",
             });
-            return answer.IsError ? $"I could not add that: {answer.Text}" : $"Added {Describe(answer.Content["task"])}.";
+            return answer.IsError ? $"I could not add that: {answer.Text}" : $"Added {ToolCallWords.DescribeTask(answer.Content["task"])}.";
         }
         if (Complete().Match(message) is { Success: true } complete)
             return await OnOneTaskAsync(turn, complete.Groups["title"].Value, chosenTaskId, openOnly: true, async id =>
@@ -179,10 +179,7 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
     }
 
     private static string Done(ToolAnswer answer, string verb) =>
-        answer.IsError ? $"That did not go through: {answer.Text}" : $"{verb} {Describe(answer.Content)}.";
-
-    private static string Describe(JsonNode? task) =>
-        task?.Deserialize<TaskResponse>(EventJson.Options) is { } response ? TaskWords.Describe(response) : "the task";
+        answer.IsError ? $"That did not go through: {answer.Text}" : $"{verb} {ToolCallWords.DescribeTask(answer.Content)}.";
 
     private static IEnumerable<TaskResponse> Items(ToolAnswer answer) =>
         answer.Content.Deserialize<TaskListResponse>(EventJson.Options)?.Items ?? [];

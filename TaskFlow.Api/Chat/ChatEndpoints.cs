@@ -56,22 +56,17 @@ public static class ChatEndpoints
     {
         if (await exchange.StartAsync(request, http, cancellationToken) is not { } started)
             return exchange.Invalid is { } invalid ? invalid : exchange.Missing!;
-        var text = new System.Text.StringBuilder();
-        var calls = new List<ToolCallRecord>();
+        var answer = new ChatExchange.Answer();
         try
         {
-            await foreach (var update in started.Updates)
-            {
-                if (update is AssistantUpdate.Text(var delta)) text.Append(delta);
-                else if (update is AssistantUpdate.ToolCalled(var call)) calls.Add(call);
-            }
+            await foreach (var update in started.Updates) answer.Add(update);
         }
         catch (Exception exception) when (ChatExchange.IsModelFailure(exception))
         {
             exchange.LogModelFailure(exception);
-            return TypedResults.Problem("The chat model did not answer; try again shortly.", statusCode: StatusCodes.Status502BadGateway);
+            return TypedResults.Problem(ChatExchange.ModelFailed, statusCode: StatusCodes.Status502BadGateway);
         }
-        var reply = new SendMessageResponse(started.ConversationId, text.ToString(), calls);
+        var reply = answer.Reply(started.ConversationId);
         return await exchange.SaveAsync(started, reply, cancellationToken) ? TypedResults.Ok(reply) : ConversationNotFound(started.ConversationId);
     }
 
@@ -86,8 +81,7 @@ public static class ChatEndpoints
     /// <summary>The answer as events; the exchange is stored once the answer is whole.</summary>
     private static async IAsyncEnumerable<SseItem<JsonNode>> Events(ChatExchange.Started started, ChatExchange exchange, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var text = new System.Text.StringBuilder();
-        var calls = new List<ToolCallRecord>();
+        var answer = new ChatExchange.Answer();
         await using var updates = started.Updates.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -103,22 +97,21 @@ public static class ChatEndpoints
             }
             if (failed)
             {
-                yield return new SseItem<JsonNode>(new JsonObject { ["detail"] = "The chat model did not answer; try again shortly." }, "error");
+                yield return new SseItem<JsonNode>(new JsonObject { ["detail"] = ChatExchange.ModelFailed }, "error");
                 yield break;
             }
+            answer.Add(updates.Current);
             switch (updates.Current)
             {
                 case AssistantUpdate.Text(var delta):
-                    text.Append(delta);
                     yield return new SseItem<JsonNode>(new JsonObject { ["delta"] = delta }, "text");
                     break;
                 case AssistantUpdate.ToolCalled(var call):
-                    calls.Add(call);
                     yield return new SseItem<JsonNode>(JsonSerializer.SerializeToNode(call, EventJson.Options)!, "tool");
                     break;
             }
         }
-        var reply = new SendMessageResponse(started.ConversationId, text.ToString(), calls);
+        var reply = answer.Reply(started.ConversationId);
         // The client has the answer already; a conversation deleted meanwhile is the one thing that stops it being kept.
         await exchange.SaveAsync(started, reply, CancellationToken.None);
         yield return new SseItem<JsonNode>(JsonSerializer.SerializeToNode(reply, EventJson.Options)!, "done");
@@ -139,6 +132,23 @@ public static class ChatEndpoints
 /// <summary>One message to the assistant: checked, its conversation loaded, answered, and stored with the answer.</summary>
 public sealed class ChatExchange(IAssistant assistant, Conversations conversations, TimeProvider clock, ILogger<ChatExchange> logger)
 {
+    public const string ModelFailed = "The chat model did not answer; try again shortly.";
+
+    /// <summary>The answer as it arrives: its text so far and the tools it called.</summary>
+    public sealed class Answer
+    {
+        private readonly System.Text.StringBuilder _text = new();
+        private readonly List<ToolCallRecord> _calls = [];
+
+        public void Add(AssistantUpdate update)
+        {
+            if (update is AssistantUpdate.Text(var delta)) _text.Append(delta);
+            else if (update is AssistantUpdate.ToolCalled(var call)) _calls.Add(call);
+        }
+
+        public SendMessageResponse Reply(string conversationId) => new(conversationId, _text.ToString(), _calls);
+    }
+
     public sealed record Started(string UserId, string ConversationId, bool IsNew, ChatTurn Asked, IAsyncEnumerable<AssistantUpdate> Updates);
 
     /// <summary>Why <see cref="StartAsync"/> returned null: a 400 naming the field ...</summary>
@@ -153,7 +163,7 @@ public sealed class ChatExchange(IAssistant assistant, Conversations conversatio
         if (string.IsNullOrWhiteSpace(request.Message) || request.Message.Length > ChatEndpoints.MessageMaxLength)
             errors["message"] = [$"The message must be 1-{ChatEndpoints.MessageMaxLength} characters."];
         if (request.TimeZone is { } zone && !TaskTime.IsKnownTimeZone(zone))
-            errors["time_zone"] = ["The time_zone must be an IANA time zone name, like Europe/Berlin or UTC."];
+            errors["time_zone"] = [TaskTime.UnknownZoneProblem];
         if (errors.Count > 0)
         {
             Invalid = TypedResults.ValidationProblem(errors);
@@ -171,9 +181,7 @@ public sealed class ChatExchange(IAssistant assistant, Conversations conversatio
             }
             history = existing.Messages;
         }
-        var language = http.Request.Headers.AcceptLanguage.ToString().Split(',')[0].Split(';')[0].Trim();
-        var context = new AssistantContext(request.TimeZone ?? TaskTime.DefaultTimeZone,
-            Words.TryDateOrder(language, out var order) ? order : DateOrder.MonthFirst);
+        var context = new AssistantContext(request.TimeZone ?? TaskTime.DefaultTimeZone, QuickAddRequest.DateOrderOf(http.Request.Headers.AcceptLanguage));
         return new Started(userId, request.ConversationId ?? Conversations.NewId(), request.ConversationId is null,
             new ChatTurn(ChatTurn.User, request.Message!, [], clock.GetUtcNow()),
             assistant.ReplyAsync(userId, history, request.Message!, context, cancellationToken));

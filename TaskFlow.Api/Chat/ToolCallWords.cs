@@ -15,12 +15,12 @@ public static class ToolCallWords
         var result = answer.Content;
         return tool switch
         {
-            "add_task" => $"created {Task(result)}",
-            "quick_add" => $"created {Task(result["task"])}",
-            "update_task" or "set_reminder" or "set_recurrence" => $"updated {Task(result)}",
-            "complete_task" => $"completed {Task(result)}",
-            "reopen_task" => $"reopened {Task(result)}",
-            "get_task" => $"looked at {Task(result)}",
+            "add_task" => $"created {DescribeTask(result)}",
+            "quick_add" => $"created {DescribeTask(result["task"])}",
+            "update_task" or "set_reminder" or "set_recurrence" => $"updated {DescribeTask(result)}",
+            "complete_task" => $"completed {DescribeTask(result)}",
+            "reopen_task" => $"reopened {DescribeTask(result)}",
+            "get_task" => $"looked at {DescribeTask(result)}",
             "delete_task" => $"deleted task {result["task_id"]}",
             "list_tasks" => result["items"] is JsonArray items ? $"found {items.Count} task{(items.Count == 1 ? "" : "s")}" : "listed tasks",
             "task_history" => "read the task's history",
@@ -29,6 +29,7 @@ public static class ToolCallWords
         };
     }
 
-    private static string Task(JsonNode? json) =>
+    /// <summary>A task a tool answered (its JSON) in words.</summary>
+    public static string DescribeTask(JsonNode? json) =>
         json?.Deserialize<TaskResponse>(EventJson.Options) is { } task ? TaskWords.Describe(task) : "a task";
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskFlow.Api.Tasks;
@@ -49,16 +48,15 @@ public static class QuickAddEndpoints
     private static async Task<Results<Ok<QuickAddPreview>, ValidationProblem>> ParseAsync(HttpContext http, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await TaskInput.ReadBodyAsync(http.Request, cancellationToken);
-        if (QuickAddRequest.TextBody(body) is not { } textBody)
-        {
-            // Not an object with a text: the task body reader names what is wrong with it (not JSON, not an object).
-            var plain = TaskInput.Parse(body, requireTitle: false);
-            return TypedResults.ValidationProblem(plain.IsValid ? new Dictionary<string, string[]> { [QuickAddRequest.TextField] = ["The text is required: the task as one line."] } : plain.Errors);
-        }
-        if (QuickAddRequest.Read(textBody, http.Request.Headers.AcceptLanguage, clock.GetUtcNow(), out var errors) is not { } request)
-            return TypedResults.ValidationProblem(errors);
-        var input = TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true);
+        QuickAddRequest? request = null;
+        var input = TaskInput.Parse(body, requireTitle: false, readInstead: root => root.TryGetProperty(QuickAddRequest.TextField, out _)
+            ? (request = QuickAddRequest.Read(JsonObject.Create(root)!, http.Request.Headers.AcceptLanguage, clock.GetUtcNow(), out var errors))?.ToTaskInput()
+                ?? TaskInput.WithErrors(errors)
+            : null);
+        // An object without a text (and nothing else wrong with it) is no line to read.
+        if (request is null && input.IsValid)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [QuickAddRequest.TextField] = ["The text is required: the task as one line."] });
         if (!input.IsValid || !input.FitsTask(task: null)) return TypedResults.ValidationProblem(input.Errors);
-        return TypedResults.Ok(QuickAddPreview.Of(request));
+        return TypedResults.Ok(QuickAddPreview.Of(request!));
     }
 }

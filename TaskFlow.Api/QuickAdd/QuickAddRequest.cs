@@ -35,27 +35,6 @@ public sealed record QuickAddRequest(QuickAddResult Result, DateOrder DateOrder,
             + "default: the request's Accept-Language, else en-US.",
     };
 
-    /// <summary>
-    /// The body's quick-add request, when it is a JSON object with a <c>text</c>; null for any other body (a plain task
-    /// body, or one the task body reader will reject and name the problem of).
-    /// </summary>
-    public static JsonObject? TextBody(byte[] body)
-    {
-        if (!System.Text.Unicode.Utf8.IsValid(body)) return null;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(TextField, out _) || StorableText.UndecodableProperty(root) is not null)
-                return null;
-            return JsonNode.Parse(body)!.AsObject();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Reads the text in its zone and locale; <paramref name="errors"/> names each bad quick-add field otherwise.</summary>
     public static QuickAddRequest? Read(JsonObject body, string? acceptLanguage, DateTimeOffset now, out Dictionary<string, string[]> errors)
     {
@@ -75,16 +54,13 @@ public sealed record QuickAddRequest(QuickAddResult Result, DateOrder DateOrder,
         {
             if (zoneNode is JsonValue zone && zone.GetValueKind() == JsonValueKind.String && TaskTime.IsKnownTimeZone(zone.GetValue<string>()))
                 timeZone = zone.GetValue<string>();
-            else errors["time_zone"] = ["The time_zone must be an IANA time zone name, like Europe/Berlin or UTC."];
+            else errors["time_zone"] = [TaskTime.UnknownZoneProblem];
         }
 
-        var order = DateOrder.MonthFirst;
-        if (body[LocaleField] is { } localeNode)
-        {
-            if (localeNode is not JsonValue locale || locale.GetValueKind() != JsonValueKind.String || !Words.TryDateOrder(locale.GetValue<string>(), out order))
-                errors[LocaleField] = ["The locale must be a known BCP 47 locale, like en-US, en-GB or de-DE."];
-        }
-        else if (FirstLanguage(acceptLanguage) is { } language && Words.TryDateOrder(language, out var headerOrder)) order = headerOrder;
+        var order = DateOrderOf(acceptLanguage);
+        if (body[LocaleField] is { } localeNode
+            && (localeNode is not JsonValue locale || locale.GetValueKind() != JsonValueKind.String || !Words.TryDateOrder(locale.GetValue<string>(), out order)))
+            errors[LocaleField] = ["The locale must be a known BCP 47 locale, like en-US, en-GB or de-DE."];
 
         if (errors.Count > 0) return null;
         var result = QuickAddParser.Parse(text!, new QuickAddContext(now, timeZone, order));
@@ -96,19 +72,22 @@ public sealed record QuickAddRequest(QuickAddResult Result, DateOrder DateOrder,
         return new QuickAddRequest(result, order, taskBody);
     }
 
+    /// <summary>The task the request makes, through the task body's own reader (and so its checks).</summary>
+    public TaskInput ToTaskInput(byte[]? sentBody = null) =>
+        TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(TaskBody), requireTitle: true, sentBody);
+
     /// <summary>
     /// The task a create body asks for: its quick-add line read into fields (the fields sent beside it winning), or
-    /// the plain task body.
+    /// the plain task body. The body is parsed once either way.
     /// </summary>
-    public static TaskInput TaskInputOf(byte[] body, string? acceptLanguage, DateTimeOffset now)
-    {
-        if (TextBody(body) is not { } textBody) return TaskInput.Parse(body, requireTitle: true);
-        return Read(textBody, acceptLanguage, now, out var errors) is { } request
-            ? TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(request.TaskBody), requireTitle: true, sentBody: body)
-            : TaskInput.WithErrors(errors);
-    }
+    public static TaskInput TaskInputOf(byte[] body, string? acceptLanguage, DateTimeOffset now) =>
+        TaskInput.Parse(body, requireTitle: true, readInstead: root => root.TryGetProperty(TextField, out _)
+            ? Read(JsonObject.Create(root)!, acceptLanguage, now, out var errors)?.ToTaskInput(sentBody: body) ?? TaskInput.WithErrors(errors)
+            : null);
 
-    /// <summary>The first language of an Accept-Language header ("en-GB,en;q=0.9" gives en-GB).</summary>
-    private static string? FirstLanguage(string? acceptLanguage) =>
-        acceptLanguage?.Split(',')[0].Split(';')[0].Trim() is { Length: > 0 and <= 35 } language && language != "*" ? language : null;
+    /// <summary>How numeric dates read for a request's Accept-Language ("en-GB,en;q=0.9" reads day first); en-US's way when it names no known locale.</summary>
+    public static DateOrder DateOrderOf(string? acceptLanguage) =>
+        acceptLanguage?.Split(',')[0].Split(';')[0].Trim() is { Length: > 0 and <= 35 } language && language != "*" && Words.TryDateOrder(language, out var order)
+            ? order
+            : DateOrder.MonthFirst;
 }

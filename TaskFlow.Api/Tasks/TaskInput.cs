@@ -70,9 +70,11 @@ public sealed class TaskInput
     /// <summary>
     /// Reads a body given as JSON bytes (an HTTP body, or the arguments of an MCP tool call). <paramref name="sentBody"/>:
     /// what the client sent when <paramref name="json"/> was made from it (a quick-add line read into fields), for
-    /// idempotent replays, which compare what was sent.
+    /// idempotent replays, which compare what was sent. <paramref name="readInstead"/>: a reader for bodies that are not
+    /// task fields (a quick-add line); it sees the object once it passed the checks every body gets (UTF-8, JSON, an
+    /// object, decodable text), and null from it means "task fields after all".
     /// </summary>
-    public static TaskInput Parse(byte[] json, bool requireTitle, byte[]? sentBody = null)
+    public static TaskInput Parse(byte[] json, bool requireTitle, byte[]? sentBody = null, Func<JsonElement, TaskInput?>? readInstead = null)
     {
         var input = new TaskInput { RawBody = sentBody ?? json };
         // The JSON reader leaves string contents unchecked until they are read, and then throws.
@@ -104,6 +106,7 @@ public sealed class TaskInput
                 input.Fail(undecodable, StorableText.LoneSurrogateProblem(undecodable));
                 return input;
             }
+            if (readInstead?.Invoke(document.RootElement) is { } other) return other;
             input.Read(document.RootElement, requireTitle);
         }
         return input;
@@ -210,7 +213,7 @@ public sealed class TaskInput
         {
             if (timeZone.ValueKind == JsonValueKind.String && TaskTime.IsKnownTimeZone(timeZone.GetString()!))
                 TimeZone = timeZone.GetString()!;
-            else Fail("time_zone", "The time_zone must be an IANA time zone name, like Europe/Berlin or UTC.");
+            else Fail("time_zone", TaskTime.UnknownZoneProblem);
         }
     }
 

@@ -5,6 +5,8 @@ public static class TaskTime
 {
     public const string DefaultTimeZone = "UTC";
 
+    public const string UnknownZoneProblem = "The time_zone must be an IANA time zone name, like Europe/Berlin or UTC.";
+
     public static bool IsKnownTimeZone(string id) =>
         id.Length <= TaskLimits.TimeZoneMaxLength && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
 

@@ -1,6 +1,7 @@
 import { ApiError, request, session, signIn, signOut, signUp } from './api.js';
 import { setupChat } from './chat.js';
 import { el } from './dom.js';
+import { dueText, formatInstant } from './format.js';
 import { connectLive } from './live.js';
 import { describeDuration, setupQuickAdd } from './quickadd.js';
 import { allZones, browserZone, instantToZoned, isZone, zonedToInstant } from './zones.js';
@@ -10,9 +11,6 @@ const state = { items: [], nextCursor: null, editing: null, editorSaved: null, h
 let quickAdd = null;
 let chat = null;
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
-const formatInstant = (iso) => dateTime.format(new Date(iso));
 
 function showError(target, error) {
   $(target).textContent = error instanceof ApiError || error instanceof Error ? error.message : String(error);
@@ -125,15 +123,6 @@ function isOverdue(task) {
   if (task.status === 'completed') return false;
   if (task.due_at) return new Date(task.due_at) < new Date();
   return task.due_date ? task.due_date < new Date().toISOString().slice(0, 10) : false;
-}
-
-function dueText(task) {
-  if (task.due_at) {
-    const zone = isZone(task.time_zone) ? task.time_zone : 'UTC';
-    const shown = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(task.due_at));
-    return zone === browserZone ? `Due ${shown}` : `Due ${shown} (${zone})`;
-  }
-  return task.due_date ? `Due ${dateOnly.format(new Date(`${task.due_date}T00:00:00Z`))}` : null;
 }
 
 function renderTask(task) {

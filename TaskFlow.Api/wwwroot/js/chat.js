@@ -4,10 +4,9 @@
 // assistant wrote only ever becomes text nodes, never markup.
 import { request, requestStream } from './api.js';
 import { el } from './dom.js';
+import { formatInstant } from './format.js';
 import { browserZone } from './zones.js';
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const formatInstant = (iso) => dateTime.format(new Date(iso));
 
 // How close to the bottom (px) the messages must be scrolled for new text to keep them scrolled to the bottom.
 const STICK_TO_BOTTOM = 80;

@@ -3,7 +3,8 @@
 // only ever becomes text nodes, never markup.
 import { request } from './api.js';
 import { el } from './dom.js';
-import { browserZone, isZone } from './zones.js';
+import { dueText } from './format.js';
+import { browserZone } from './zones.js';
 
 const PARSE_DELAY_MS = 250;
 
@@ -24,26 +25,6 @@ export function describeDuration(duration) {
     .map(([n, unit]) => (Number(n) % 7 === 0 && unit === 'day' ? `${Number(n) / 7} week` : `${Number(n)} ${unit}`))
     .map((text) => (text.startsWith('1 ') ? text : `${text}s`));
   return words.length ? list(words) : null;
-}
-
-function dueText(task) {
-  const zone = isZone(task.time_zone) ? task.time_zone : 'UTC';
-  const sameYear = (date) => date.getFullYear() === new Date().getFullYear();
-  if (task.due_at) {
-    const at = new Date(task.due_at);
-    const shown = new Intl.DateTimeFormat(undefined, {
-      weekday: 'short', day: 'numeric', month: 'short', year: sameYear(at) ? undefined : 'numeric',
-      hour: 'numeric', minute: '2-digit', timeZone: zone,
-    }).format(at);
-    return zone === browserZone ? `Due ${shown}` : `Due ${shown} (${zone})`;
-  }
-  if (task.due_date) {
-    const day = new Date(`${task.due_date}T00:00:00Z`);
-    return `Due ${new Intl.DateTimeFormat(undefined, {
-      weekday: 'short', day: 'numeric', month: 'short', year: sameYear(day) ? undefined : 'numeric', timeZone: 'UTC',
-    }).format(day)}`;
-  }
-  return null;
 }
 
 function chips(task, recurrenceWords) {
