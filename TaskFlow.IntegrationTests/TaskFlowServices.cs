@@ -22,6 +22,7 @@ public class TaskFlowServices : IAsyncLifetime
 
     private readonly int _apiInstances;
     private readonly int _workersInstances;
+    private readonly bool _startWorkers;
     private LocalInfrastructure? _infrastructure;
     private readonly List<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>> _apis = [];
     private readonly List<ServiceHost<global::TaskFlow.Workers.Data.WorkersDbContext>> _workers = [];
@@ -41,10 +42,12 @@ public class TaskFlowServices : IAsyncLifetime
         _withApiWithoutChatModel = true;
     }
 
-    protected TaskFlowServices(int apiInstances, int workersInstances)
+    /// <param name="startWorkers">False for tests that write first and then start the Workers (<see cref="StartWorkersAsync"/>).</param>
+    protected TaskFlowServices(int apiInstances, int workersInstances, bool startWorkers = true)
     {
         _apiInstances = apiInstances;
         _workersInstances = workersInstances;
+        _startWorkers = startWorkers;
     }
 
     /// <summary>The infrastructure's app (Postgres, Redis, the broker): connection strings, resource logs.</summary>
@@ -82,8 +85,8 @@ public class TaskFlowServices : IAsyncLifetime
             // One more Api as a deployment without a chat model runs it (the built-in assistant), on the same data.
             if (_withApiWithoutChatModel)
                 _apiWithoutChatModel = new(LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api").Where(s => !s.Key.StartsWith("Chat:", StringComparison.Ordinal)).ToDictionary());
-            await Task.WhenAll(_apis.Append(_apiWithoutChatModel).OfType<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>>().Select(api => Task.Run(api.Start))
-                .Concat(_workers.Select(workers => Task.Run(workers.Start))));
+            await Task.WhenAll(_apis.Append(_apiWithoutChatModel).OfType<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>>().Select(api => Task.Run(api.Start)));
+            if (_startWorkers) await StartWorkersAsync();
         }
         catch
         {
@@ -92,6 +95,9 @@ public class TaskFlowServices : IAsyncLifetime
             throw;
         }
     }
+
+    /// <summary>Starts every Workers instance at once (the fixture does unless told not to).</summary>
+    public Task StartWorkersAsync() => Task.WhenAll(_workers.Select(workers => Task.Run(workers.Start)));
 
     /// <summary>Each Api instance's own address, first the one the Workers call.</summary>
     public IReadOnlyList<Uri> ApiAddresses => _apis.Select(api => api.Address).ToList();

@@ -70,7 +70,7 @@ public sealed class AsyncApiTests(TaskFlowServices app)
     private static async Task EnsureParserInstalledAsync()
     {
         if (Directory.Exists(Path.Combine(Validator, "node_modules", "@asyncapi", "parser"))) return;
-        var (exitCode, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", Validator], TimeSpan.FromMinutes(5));
+        var (exitCode, output) = await RunAsync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", Validator], TimeSpan.FromMinutes(5));
         Assert.True(exitCode == 0, $"npm ci in {Validator} failed:\n{output}");
     }
 

@@ -45,7 +45,14 @@ public sealed class WebhookDeliveryTests(TaskFlowServices app)
         Assert.Contains("500", failed[0]!["last_error"]!.GetValue<string>());
         Assert.Equal(4, receiver.Requests.Count);
         var gaps = receiver.Requests.Zip(receiver.Requests.Skip(1), (a, b) => b.ReceivedAt - a.ReceivedAt).ToList();
-        Assert.True(gaps.Zip(gaps.Skip(1), (a, b) => b > a).All(longer => longer), $"waits do not grow: {string.Join(", ", gaps)}");
+        // Retry n waits at least the doubled delay after the answer to the attempt before it (1 s, 2 s, 4 s): never
+        // sooner. A busy machine can only make a wait longer, so this holds however loaded the run is.
+        var firstDelay = new TaskFlow.Workers.Notifications.WebhookOptions().FirstRetryDelay;
+        for (var retry = 1; retry <= gaps.Count; retry++)
+        {
+            var backoff = TaskFlow.Messaging.RetryDelay.Doubling(firstDelay, retry);
+            Assert.True(gaps[retry - 1] >= backoff, $"retry {retry} came {gaps[retry - 1]} after the attempt before it, sooner than its backoff of {backoff} (waits: {string.Join(", ", gaps)})");
+        }
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public static class ComposeSpecification
         {
             if (!File.Exists(SchemaFile))
             {
-                var (exitCode, output, error) = await Processes.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", Tool], TimeSpan.FromMinutes(5));
+                var (exitCode, output, error) = await Processes.RunAsync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", Tool], TimeSpan.FromMinutes(5));
                 Assert.True(exitCode == 0, $"npm ci in {Tool} failed:\n{output}{error}");
             }
             return SchemaFile;

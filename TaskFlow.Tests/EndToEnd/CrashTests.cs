@@ -51,13 +51,22 @@ public sealed class CrashTests(TaskFlowApp app)
             var history = await user.WaitForHistoryAsync(taskId, 2, TimeSpan.FromSeconds(60));
             Assert.Equal(["task.created", "task.updated"], history.Select(e => e!["event_type"]!.GetValue<string>()));
         }
-        foreach (var (_, seriesId) in repeated)
+        // Every series has its next occurrence and every reminder its notification, then a little longer: a doubled
+        // occurrence or notification would arrive just after the expected ones.
+        async Task<(int[] Occurrences, int[] Notified)> ReadAsync() => (
+            await Task.WhenAll(repeated.Select(async r => (await user.Http.GetFromJsonAsync<JsonObject>($"/api/series/{r.SeriesId}"))!["occurrences"]!.AsArray().Count)),
+            (await user.Http.GetFromJsonAsync<JsonArray>("/api/notifications?limit=200"))!.Select(n => n!["task_id"]!.GetValue<int>()).ToArray());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var (occurrences, notified) = await ReadAsync();
+        while ((occurrences.Any(count => count < 2) || notified.Length < reminded.Count) && DateTime.UtcNow < deadline)
         {
-            var occurrences = await WaitForAsync(async () => (await user.Http.GetFromJsonAsync<JsonObject>($"/api/series/{seriesId}"))!["occurrences"]!.AsArray(), o => o.Count >= 2);
-            Assert.Equal(2, occurrences.Count);
+            await Task.Delay(250);
+            (occurrences, notified) = await ReadAsync();
         }
-        var notified = await WaitForAsync(async () => (await user.Http.GetFromJsonAsync<JsonArray>("/api/notifications?limit=200"))!, n => n.Count >= reminded.Count);
-        Assert.Equal(reminded.Order(), notified.Select(n => n!["task_id"]!.GetValue<int>()).Order());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        (occurrences, notified) = await ReadAsync();
+        Assert.All(occurrences, count => Assert.Equal(2, count));
+        Assert.Equal(reminded.Order(), notified.Order());
     }
 
     /// <summary>
@@ -116,20 +125,6 @@ public sealed class CrashTests(TaskFlowApp app)
             var history = await user.WaitForHistoryAsync(taskId, 1, TimeSpan.FromSeconds(60));
             Assert.Equal(["task.created"], history.Select(e => e!["event_type"]!.GetValue<string>()));
         }
-    }
-
-    private static async Task<JsonArray> WaitForAsync(Func<Task<JsonArray>> read, Func<JsonArray, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            value = await read();
-        }
-        // A little longer: a doubled notification or occurrence would arrive just after the expected ones.
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        return await read();
     }
 
     private static int Count(List<int> list)
