@@ -48,11 +48,7 @@ public static class QuickAddEndpoints
     private static async Task<Results<Ok<QuickAddPreview>, ValidationProblem>> ParseAsync(HttpContext http, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await TaskInput.ReadBodyAsync(http.Request, cancellationToken);
-        QuickAddRequest? request = null;
-        var input = TaskInput.Parse(body, requireTitle: false, readInstead: root => root.TryGetProperty(QuickAddRequest.TextField, out _)
-            ? (request = QuickAddRequest.Read(JsonObject.Create(root)!, http.Request.Headers.AcceptLanguage, clock.GetUtcNow(), out var errors))?.ToTaskInput()
-                ?? TaskInput.WithErrors(errors)
-            : null);
+        var input = QuickAddRequest.TaskInputOf(body, requireTitle: false, http.Request.Headers.AcceptLanguage, clock.GetUtcNow(), out var request);
         // An object without a text (and nothing else wrong with it) is no line to read.
         if (request is null && input.IsValid)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [QuickAddRequest.TextField] = ["The text is required: the task as one line."] });

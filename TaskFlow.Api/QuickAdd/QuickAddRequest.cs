@@ -77,13 +77,19 @@ public sealed record QuickAddRequest(QuickAddResult Result, DateOrder DateOrder,
         TaskInput.Parse(JsonSerializer.SerializeToUtf8Bytes(TaskBody), requireTitle: true, sentBody);
 
     /// <summary>
-    /// The task a create body asks for: its quick-add line read into fields (the fields sent beside it winning), or
-    /// the plain task body. The body is parsed once either way.
+    /// The task a body asks for: its quick-add line read into fields (the fields sent beside it winning) and
+    /// <paramref name="request"/> the line read, or the plain task body (title required as
+    /// <paramref name="requireTitle"/> says) and no request. The body is parsed once either way.
     /// </summary>
-    public static TaskInput TaskInputOf(byte[] body, string? acceptLanguage, DateTimeOffset now) =>
-        TaskInput.Parse(body, requireTitle: true, readInstead: root => root.TryGetProperty(TextField, out _)
-            ? Read(JsonObject.Create(root)!, acceptLanguage, now, out var errors)?.ToTaskInput(sentBody: body) ?? TaskInput.WithErrors(errors)
+    public static TaskInput TaskInputOf(byte[] body, bool requireTitle, string? acceptLanguage, DateTimeOffset now, out QuickAddRequest? request)
+    {
+        QuickAddRequest? read = null;
+        var input = TaskInput.Parse(body, requireTitle, readInstead: root => root.TryGetProperty(TextField, out _)
+            ? (read = Read(JsonObject.Create(root)!, acceptLanguage, now, out var errors))?.ToTaskInput(sentBody: body) ?? TaskInput.WithErrors(errors)
             : null);
+        request = read;
+        return input;
+    }
 
     /// <summary>How numeric dates read for a request's Accept-Language ("en-GB,en;q=0.9" reads day first); en-US's way when it names no known locale.</summary>
     public static DateOrder DateOrderOf(string? acceptLanguage) =>

@@ -87,7 +87,7 @@ public static class TaskEndpoints
             });
 
         var body = await TaskInput.ReadBodyAsync(http.Request, cancellationToken);
-        var input = QuickAddRequest.TaskInputOf(body, http.Request.Headers.AcceptLanguage, clock.GetUtcNow());
+        var input = QuickAddRequest.TaskInputOf(body, requireTitle: true, http.Request.Headers.AcceptLanguage, clock.GetUtcNow(), out _);
         switch (await tasks.CreateAsync(user.UserId(), input, idempotencyKey, cancellationToken))
         {
             case TaskCreation.Created(var task):

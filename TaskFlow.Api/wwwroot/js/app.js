@@ -11,7 +11,6 @@ const state = { items: [], nextCursor: null, editing: null, editorSaved: null, h
 let quickAdd = null;
 let chat = null;
 
-
 function showError(target, error) {
   $(target).textContent = error instanceof ApiError || error instanceof Error ? error.message : String(error);
 }

@@ -7,7 +7,6 @@ import { el } from './dom.js';
 import { formatInstant } from './format.js';
 import { browserZone } from './zones.js';
 
-
 // How close to the bottom (px) the messages must be scrolled for new text to keep them scrolled to the bottom.
 const STICK_TO_BOTTOM = 80;
 
@@ -170,8 +169,7 @@ export function setupChat({ panel, opener, onUnauthorized }) {
       if (!ended && view === current) notKept('The answer was cut off; try again.');
     } catch (failure) {
       if (view !== current) return;
-      if (failure?.status === 401) { await onUnauthorized(); return; }
-      notKept('');
+      if (failure?.status !== 401) notKept('');
       await failed(failure);
     } finally {
       current.busy = false;
