@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Identity;
 using Scalar.AspNetCore;
 using TaskFlow.Api;
 using TaskFlow.Api.Accounts;
+using TaskFlow.Api.AgentTools;
 using TaskFlow.Api.AsyncApi;
 using TaskFlow.Api.Chat;
 using TaskFlow.Api.Data;
+using TaskFlow.Api.Lists;
 using TaskFlow.Api.Mcp;
 using TaskFlow.Api.Notifications;
 using TaskFlow.Api.QuickAdd;
@@ -48,6 +50,10 @@ builder.Services.AddIdentityApiEndpoints<IdentityUser>().AddEntityFrameworkStore
 builder.Services.AddDataProtection().PersistKeysToDbContext<ApiDbContext>().SetApplicationName("TaskFlow.Api");
 
 builder.Services.AddScoped<TaskService>();
+builder.Services.AddScoped<ListAccess>();
+builder.Services.AddScoped<ListService>();
+builder.Services.AddScoped<ToolServices>();
+builder.Services.AddSingleton<InboxIds>();
 builder.Services.AddSingleton<TaskIdAllocator>();
 builder.AddLiveUpdates();
 // Checks the URLs users set as webhooks (the Workers check again on every delivery).
@@ -84,6 +90,7 @@ app.MapScalarApiReference();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 app.MapTaskEndpoints();
+app.MapListEndpoints();
 app.MapQuickAddEndpoints();
 app.MapTaskLabelEndpoints();
 app.MapNotificationEndpoints();

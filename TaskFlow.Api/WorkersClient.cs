@@ -10,11 +10,12 @@ namespace TaskFlow.Api;
 /// </summary>
 public sealed class WorkersClient(HttpClient http)
 {
-    /// <summary>The events the audit recorded for this task and user, oldest first; empty when there are none.</summary>
-    public async Task<IReadOnlyList<TaskHistoryEntry>> GetHistoryAsync(int taskId, string userId, CancellationToken cancellationToken) =>
-        await ReadOrNullAsync<List<TaskHistoryEntry>>(
-            http.GetAsync($"/internal/audit/tasks/{taskId}/history?user_id={Uri.EscapeDataString(userId)}", cancellationToken),
-            cancellationToken) ?? [];
+    /// <summary>
+    /// The events the audit recorded for this task, oldest first; empty when there are none. Who may see them is the
+    /// Api's to decide (<see cref="Tasks.TaskService.HistoryAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<TaskHistoryEntry>> GetHistoryAsync(int taskId, CancellationToken cancellationToken) =>
+        await ReadOrNullAsync<List<TaskHistoryEntry>>(http.GetAsync($"/internal/audit/tasks/{taskId}/history", cancellationToken), cancellationToken) ?? [];
 
     public async Task<List<NotificationView>> ListAsync(string userId, bool? unread, int limit, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using TaskFlow.Benchmarks;
+using TaskFlow.Benchmarks.Lists;
 using TaskFlow.Benchmarks.Reminders;
 using TaskFlow.Benchmarks.TasksQuery;
 using TaskFlow.Benchmarks.Writes;
@@ -16,6 +17,10 @@ var verbs = new Dictionary<string, (string Options, string Summary, Func<Benchma
         "POST /api/tasks under load: writes/s and latency, outbox backlog, write -> audit latency, memory, vs the same SQL "
         + "straight to Postgres; or the outbox relay (relay) or audit consumer (audit) alone, in events/s",
         WritesBenchmark.RunAsync),
+    ["list-fanout"] = (ListFanoutBenchmark.Options,
+        "changes to a task of a list shared by many members, each with open live streams: delivery latency p50/p99/max, "
+        + "missing and duplicated deliveries, CPU per change by process",
+        ListFanoutBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))

@@ -16,7 +16,7 @@ public static class Topics
     [
         new(TaskEvents, TimeSpan.FromDays(7), Partitions: 3, Key: "task_id"),
         new(Reminders, TimeSpan.FromDays(1), Partitions: 3, Key: "task_id"),
-        new(TaskUpdates, TimeSpan.FromHours(1), Partitions: 3, Key: "user_id"),
+        new(TaskUpdates, TimeSpan.FromHours(1), Partitions: 3, Key: "list_id or user_id"),
     ];
 
     /// <summary>Where a consumer parks a message that keeps failing, so it can move on.</summary>

@@ -21,6 +21,9 @@ public sealed record Credentials(
     [property: Description("At least 6 characters with a digit, a lower and an upper case letter and a symbol; at most 256.")]
     [TextField(AccountEndpoints.MaxPasswordLength)] string Password);
 
+/// <summary>The signed-in user.</summary>
+public sealed record MeResponse(string UserId, string? Email);
+
 /// <summary>Body of refresh.</summary>
 public sealed record RefreshRequest(
     [property: Description("The refresh token from login or the last refresh.")]
@@ -51,6 +54,8 @@ public static class AccountEndpoints
         group.MapPost("/login", LoginAsync)
             .WithName("Login").WithSummary("Sign in: a bearer token (an hour) and a refresh token (14 days, good once)")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        routes.MapSignedInGroup("/api", "Auth").MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(user.UserId(), user.Identity?.Name)))
+            .WithName("Me").WithSummary("Who you are signed in as: your user id (how lists name their members) and e-mail address");
         group.MapPost("/refresh", RefreshAsync)
             .WithName("Refresh").WithSummary("Trade a refresh token for a new bearer token and the next refresh token")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.AgentTools;
 
@@ -22,12 +21,12 @@ public sealed record TaskTool(
     /// Runs the tool for <paramref name="userId"/> (always the caller's own identity, never an argument).
     /// Arguments the schema does not name are refused here, so every tool reports them alike.
     /// </summary>
-    public Task<ToolAnswer> RunAsync(string userId, JsonObject arguments, TaskService tasks, CancellationToken cancellationToken)
+    public Task<ToolAnswer> RunAsync(string userId, JsonObject arguments, ToolServices services, CancellationToken cancellationToken)
     {
         var unknown = arguments.Select(a => a.Key).Except(ArgumentNames).ToList();
         if (unknown.Count > 0)
             return Task.FromResult(ToolAnswer.Error(
                 $"Unknown argument(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))} for {Name}. Known arguments: {string.Join(", ", ArgumentNames)}."));
-        return Run(new TaskToolCall(userId, arguments, tasks, cancellationToken));
+        return Run(new TaskToolCall(userId, arguments, services, cancellationToken));
     }
 }

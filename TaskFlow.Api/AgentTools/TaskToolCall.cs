@@ -1,12 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TaskFlow.Api.Lists;
 using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.AgentTools;
 
+/// <summary>The use cases the tools run: REST's own, so validation, membership and events are the same.</summary>
+public sealed record ToolServices(TaskService Tasks, ListService Lists);
+
 /// <summary>One invocation: who calls (from the token), with what, on which use cases.</summary>
-public sealed record TaskToolCall(string UserId, JsonObject Arguments, TaskService Tasks, CancellationToken CancellationToken)
+public sealed record TaskToolCall(string UserId, JsonObject Arguments, ToolServices Services, CancellationToken CancellationToken)
 {
+    public TaskService Tasks => Services.Tasks;
+
+    public ListService Lists => Services.Lists;
+
     /// <summary>The required <c>task_id</c>; null (with <paramref name="error"/>) when it is missing or not a positive whole number.</summary>
     public int? TaskId(out ToolAnswer? error)
     {

@@ -8,7 +8,7 @@ using TaskFlow.Messaging.Events;
 namespace TaskFlow.Api.AgentTools;
 
 /// <summary>
-/// The task tools for AI agents. Arguments carry REST's field names; every tool goes through <see cref="TaskService"/>
+/// The task tools for AI agents (and, at the end, the list tools of <see cref="ListTools"/>). Arguments carry REST's field names; every tool goes through <see cref="TaskService"/>
 /// and task bodies through <see cref="TaskInput.Parse"/>, so validation, ownership and outbox events are REST's own.
 /// A bad argument or a task the caller does not have is an error answer with a message, never an exception.
 /// </summary>
@@ -32,7 +32,7 @@ public static class TaskTools
             Schema([QuickAddRequest.TextField], QuickAddArguments()),
             ReadOnly: true, Destructive: false, ReadTextAsync),
         new("list_tasks", "List tasks",
-            "List the signed-in user's tasks, filtered, searched and sorted. All arguments are optional; results come in pages "
+            "List the tasks of the signed-in user's lists (or of one list), filtered, searched and sorted. All arguments are optional; results come in pages "
             + "(items, next_cursor): pass next_cursor as cursor to get the next page.",
             Schema([],
                 ("status", TaskFields.EnumSchema<TaskItemStatus>("Only tasks with this status.")),
@@ -43,6 +43,8 @@ public static class TaskTools
                 ("due_after", Text("Due at or after this date-time (with offset) or date (yyyy-MM-dd).")),
                 ("due_before", Text("Due strictly before this date-time (with offset) or date (yyyy-MM-dd).")),
                 ("overdue", new JsonObject { ["type"] = "boolean", ["description"] = "true: only tasks past due and not completed; false: only the others." }),
+                ("list_id", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Only the tasks of this list (list_id from list_lists)." }),
+                ("assignee", Text("me: only tasks assigned to the user; none: only unassigned tasks; or a member's user id.")),
                 ("sort", TaskSorts.Schema),
                 ("limit", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = TaskQuery.MaxLimit, ["description"] = $"Page size; default {TaskQuery.DefaultLimit}." }),
                 ("cursor", Text("next_cursor of the previous page."))),
@@ -67,9 +69,12 @@ public static class TaskTools
         new("delete_task", "Delete a task", "Delete a task for good. Its audit history stays readable through task_history.",
             Schema(["task_id"], TaskId()),
             ReadOnly: false, Destructive: true,
-            WithTaskId(async (call, id) => await call.Tasks.DeleteAsync(call.UserId, id, null, call.CancellationToken) is TaskDeletion.Deleted
-                ? ToolAnswer.Ok(new JsonObject { ["task_id"] = id, ["deleted"] = true })
-                : NotFound(id))),
+            WithTaskId(async (call, id) => await call.Tasks.DeleteAsync(call.UserId, id, null, call.CancellationToken) switch
+            {
+                TaskDeletion.Deleted => ToolAnswer.Ok(new JsonObject { ["task_id"] = id, ["deleted"] = true }),
+                TaskDeletion.Forbidden => ToolAnswer.Error(TaskEndpoints.ViewerCannotChange(id)),
+                _ => NotFound(id),
+            })),
         new("set_reminder", "Set a reminder",
             "Remind the user about a task: either at a moment (remind_at) or some time before it is due (remind_before). null clears it.",
             Schema(["task_id"], TaskId(), TaskArgument("remind_at"), TaskArgument("remind_before")),
@@ -81,6 +86,7 @@ public static class TaskTools
         new("task_history", "Task history", "The audit history of a task, oldest first: every event with the fields it changed (old and new values).",
             Schema(["task_id"], TaskId()),
             ReadOnly: true, Destructive: false, HistoryAsync),
+        .. ListTools.All,
     ];
 
     private static Task<TaskChange> UpdateAsync(TaskToolCall call, int taskId) =>
@@ -93,6 +99,7 @@ public static class TaskTools
         {
             TaskCreation.Created(var task) => TaskAnswer(task),
             TaskCreation.Invalid(var errors) => ToolAnswer.Invalid(errors),
+            var refused when CreationRefused(refused) is { } answer => answer,
             // Replayed and KeyReused need an idempotency key, which add_task does not take.
             _ => throw new UnreachableException(),
         };
@@ -105,6 +112,7 @@ public static class TaskTools
         {
             TaskCreation.Created(var task) => ToolAnswer.Ok(new JsonObject { ["task"] = ToJson(task.ToResponse()), ["understood"] = ToJson(request.Result.Spans) }),
             TaskCreation.Invalid(var invalid) => ToolAnswer.Invalid(invalid),
+            var refused when CreationRefused(refused) is { } answer => answer,
             _ => throw new UnreachableException(),
         };
     }
@@ -150,11 +158,11 @@ public static class TaskTools
 
         var query = TaskQuery.Parse(new TaskQueryParameters(
             Scalar("status"), Scalar("priority"), Scalar("category"), tags, Scalar("query"), Scalar("due_before"), Scalar("due_after"),
-            Scalar("overdue"), Scalar("sort"), Scalar("limit"), Scalar("cursor")));
+            Scalar("overdue"), Scalar("list_id"), Scalar("assignee"), Scalar("sort"), Scalar("limit"), Scalar("cursor")));
         foreach (var (field, messages) in query.Errors) errors.TryAdd(field == "q" ? "query" : field, messages);
         if (errors.Count > 0) return ToolAnswer.Invalid(errors);
 
-        var page = await call.Tasks.ListAsync(call.UserId, query, call.CancellationToken);
+        if (await call.Tasks.ListAsync(call.UserId, query, call.CancellationToken) is not { } page) return ListNotFound(query.ListId!.Value);
         return ToolAnswer.Ok(ToJson(new TaskListResponse(page.Items.Select(t => t.ToResponse()).ToList(), page.NextCursor)));
     }
 
@@ -182,6 +190,8 @@ public static class TaskTools
             TaskChange.Invalid(var errors) => ToolAnswer.Invalid(errors),
             // Tools send no If-Match, so a change is never stale.
             TaskChange.NotFound or TaskChange.Stale => NotFound(taskId),
+            TaskChange.Forbidden => ToolAnswer.Error(TaskEndpoints.ViewerCannotChange(taskId)),
+            TaskChange.ListNotFound(var listId) => ListNotFound(listId),
             _ => throw new UnreachableException(),
         });
 
@@ -196,9 +206,21 @@ public static class TaskTools
     private static ToolAnswer NotFound(int? taskId) =>
         ToolAnswer.Error($"You have no task {taskId}. Use list_tasks to find the task_id of one of your tasks.");
 
+    private static ToolAnswer ListNotFound(int listId) =>
+        ToolAnswer.Error($"You have no list {listId}. Use list_lists to find the list_id of one of your lists.");
+
+    /// <summary>A creation refused for its list (no such list of the user's, or one they only view); null for other outcomes.</summary>
+    private static ToolAnswer? CreationRefused(TaskCreation creation) => creation switch
+    {
+        TaskCreation.ListNotFound(var listId) => ListNotFound(listId),
+        TaskCreation.Forbidden(var listId) => ToolAnswer.Error($"You are a viewer of list {listId}: only its owner and editors add tasks to it."),
+        _ => null,
+    };
+
     private static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, EventJson.Options)!;
 
-    private static JsonObject Schema(string[] required, params (string Name, JsonObject Schema)[] properties) => new()
+    /// <summary>A tool's argument schema: a closed object of the properties given.</summary>
+    internal static JsonObject Schema(string[] required, params (string Name, JsonObject Schema)[] properties) => new()
     {
         ["type"] = "object",
         ["properties"] = new JsonObject(properties.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Schema))),
@@ -206,7 +228,7 @@ public static class TaskTools
         ["additionalProperties"] = false,
     };
 
-    private static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };
+    internal static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };
 
     private static (string, JsonObject) TaskId() =>
         ("task_id", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The task's id (task_id in the results of add_task and list_tasks)." });

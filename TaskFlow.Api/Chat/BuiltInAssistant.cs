@@ -17,7 +17,7 @@ namespace TaskFlow.Api.Chat;
 /// title (asking which one when several match) — and does them through the same tools an agent calls. Anything else
 /// gets one sentence saying what it can do and how to configure a model.
 /// </summary>
-public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
+public sealed partial class BuiltInAssistant(ToolServices tools) : IAssistant
 {
     public const string Help =
         "Without a chat model I can add a task (\"add Pay rent every month on the 1st at 9am\"), tell you what is due today, "
@@ -32,7 +32,7 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
         string userId, IReadOnlyList<ChatTurn> history, string message, AssistantContext context,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var turn = new Turn(userId, tasks, context, cancellationToken);
+        var turn = new Turn(userId, tools, context, cancellationToken);
         var answer = await AnswerAsync(turn, history, message.Trim());
         foreach (var call in turn.Calls) yield return new AssistantUpdate.ToolCalled(call);
         yield return new AssistantUpdate.Text(answer);
@@ -191,17 +191,17 @@ public sealed partial class BuiltInAssistant(TaskService tasks) : IAssistant
     private static string Instant(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
 
     /// <summary>One message's tool calls, made as the signed-in user through the agent tools.</summary>
-    private sealed class Turn(string userId, TaskService tasks, AssistantContext context, CancellationToken cancellationToken)
+    private sealed class Turn(string userId, ToolServices tools, AssistantContext context, CancellationToken cancellationToken)
     {
         public List<ToolCallRecord> Calls { get; } = [];
 
-        public TaskService Tasks => tasks;
+        public TaskService Tasks => tools.Tasks;
 
         public AssistantContext Context => context;
 
         public async Task<ToolAnswer> CallAsync(string tool, JsonObject arguments)
         {
-            var answer = await TaskTools.All.Single(t => t.Name == tool).RunAsync(userId, arguments, tasks, cancellationToken);
+            var answer = await TaskTools.All.Single(t => t.Name == tool).RunAsync(userId, arguments, tools, cancellationToken);
             Calls.Add(ToolCallRecord.Of(tool, arguments, answer));
             return answer;
         }

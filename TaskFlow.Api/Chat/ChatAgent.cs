@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using TaskFlow.Api.AgentTools;
-using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.Chat;
 
@@ -12,7 +11,7 @@ namespace TaskFlow.Api.Chat;
 /// the function-invoking chat client) as the signed-in user. Its text streams as it arrives; each tool call is
 /// reported as it completes.
 /// </summary>
-public sealed class ChatAgent(IChatClient chat, TaskService tasks, TimeProvider clock) : IAssistant
+public sealed class ChatAgent(IChatClient chat, ToolServices tools, TimeProvider clock) : IAssistant
 {
     public async IAsyncEnumerable<AssistantUpdate> ReplyAsync(
         string userId, IReadOnlyList<ChatTurn> history, string message, AssistantContext context,
@@ -21,7 +20,7 @@ public sealed class ChatAgent(IChatClient chat, TaskService tasks, TimeProvider 
         var updates = Channel.CreateUnbounded<AssistantUpdate>();
         var options = new ChatOptions
         {
-            Tools = [.. TaskTools.All.Select(tool => new TaskToolFunction(tool, userId, tasks, call => updates.Writer.TryWrite(new AssistantUpdate.ToolCalled(call))))],
+            Tools = [.. TaskTools.All.Select(tool => new TaskToolFunction(tool, userId, tools, call => updates.Writer.TryWrite(new AssistantUpdate.ToolCalled(call))))],
         };
         List<ChatMessage> messages = [new(ChatRole.System, Instructions(context)), .. history.SelectMany(ToModel), new(ChatRole.User, message)];
 

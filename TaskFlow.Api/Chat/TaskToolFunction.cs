@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using TaskFlow.Api.AgentTools;
-using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Events;
 
 namespace TaskFlow.Api.Chat;
@@ -11,7 +10,7 @@ namespace TaskFlow.Api.Chat;
 /// A <see cref="TaskTool"/> offered to the chat model: the same tool the MCP server serves, bound to the signed-in user
 /// of one chat request. Every call is reported to <paramref name="called"/> as it completes, for the reply and the stored history.
 /// </summary>
-public sealed class TaskToolFunction(TaskTool tool, string userId, TaskService tasks, Action<ToolCallRecord> called) : AIFunction
+public sealed class TaskToolFunction(TaskTool tool, string userId, ToolServices services, Action<ToolCallRecord> called) : AIFunction
 {
     public override string Name => tool.Name;
 
@@ -25,7 +24,7 @@ public sealed class TaskToolFunction(TaskTool tool, string userId, TaskService t
         foreach (var (name, value) in arguments)
             json[name] = JsonSerializer.SerializeToNode(value, EventJson.Options);
 
-        var answer = await tool.RunAsync(userId, json, tasks, cancellationToken);
+        var answer = await tool.RunAsync(userId, json, services, cancellationToken);
         called(ToolCallRecord.Of(tool.Name, json, answer));
         return ForModel(answer.IsError, answer.Content);
     }

@@ -25,6 +25,10 @@ public static class ToolCallWords
             "list_tasks" => result["items"] is JsonArray items ? $"found {items.Count} task{(items.Count == 1 ? "" : "s")}" : "listed tasks",
             "task_history" => "read the task's history",
             "read_task_text" => $"read the line as '{result["task"]?["title"]}'",
+            "list_lists" => result is JsonArray lists ? $"found {lists.Count} list{(lists.Count == 1 ? "" : "s")}" : "listed lists",
+            "create_list" => $"created the list '{result["name"]}'",
+            "share_list" => $"invited {result["email"]} to '{result["list_name"]}'",
+            "remove_member" => "removed the member",
             _ => tool,
         };
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using TaskFlow.Api.Accounts;
+using TaskFlow.Api.Lists;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Messaging.Outbox;
 
@@ -16,14 +17,18 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     public const string TaskIdSequence = "task_ids";
 
     public DbSet<TaskItem> Tasks => Set<TaskItem>();
+    public DbSet<TaskList> Lists => Set<TaskList>();
+    public DbSet<ListMember> ListMembers => Set<ListMember>();
+    public DbSet<ListInvitation> ListInvitations => Set<ListInvitation>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<RefreshTokenFamily> RefreshTokenFamilies => Set<RefreshTokenFamily>();
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the user's task (null when they have none) inside a transaction that holds the
-    /// task's row lock, and commits. Writers of one task queue up instead of failing on each other's changes.
+    /// Runs <paramref name="work"/> on a task the user may change (null when they may not: see
+    /// <see cref="Lists.ListAccess.CanOnlyViewAsync"/> for why) inside a transaction that holds the task's row lock, and
+    /// commits. Writers of one task queue up instead of failing on each other's changes.
     /// </summary>
     public Task<TResult> WithLockedTaskAsync<TResult>(int taskId, string userId, Func<TaskItem?, Task<TResult>> work, CancellationToken cancellationToken) =>
         Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
@@ -32,9 +37,15 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             await using var transaction = await Database.BeginTransactionAsync(ct);
             // The transaction is the unit: a savepoint around SaveChanges would cost two round trips and protect nothing.
             Database.AutoSavepointsEnabled = false;
-            // xmin is a system column: * does not include it, and it is the task's version.
+            // xmin is a system column: * does not include it, and it is the task's version. The membership is part of
+            // the locking read, so a write costs one round trip before its own.
             var task = await Tasks
-                .FromSql($"SELECT *, xmin FROM tasks WHERE id = {taskId} AND user_id = {userId} FOR UPDATE")
+                .FromSql($"""
+                    SELECT t.*, t.xmin FROM tasks t
+                    WHERE t.id = {taskId}
+                      AND EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = t.list_id AND m.user_id = {userId} AND m.role IN ('owner', 'editor'))
+                    FOR UPDATE OF t
+                    """)
                 .SingleOrDefaultAsync(ct);
             var result = await work(task);
             await transaction.CommitAsync(ct);
@@ -64,6 +75,9 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             task.HasKey(t => t.Id);
             task.Property(t => t.Id).ValueGeneratedNever().HasDefaultValueSql($"nextval('{TaskIdSequence}')");
             task.Property(t => t.UserId).HasMaxLength(450);
+            task.Property(t => t.AssigneeId).HasMaxLength(450);
+            // Deleting a list deletes its tasks one by one (each with its events) first: the key only guards that.
+            task.HasOne<TaskList>().WithMany().HasForeignKey(t => t.ListId).OnDelete(DeleteBehavior.Restrict);
             task.Property(t => t.Title).HasMaxLength(TaskLimits.TitleMaxLength);
             task.Property(t => t.TitleKey).HasComputedColumnSql("lower(title)", stored: true);
             task.Property(t => t.Description).HasMaxLength(TaskLimits.DescriptionMaxLength);
@@ -87,22 +101,58 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
             // Local wall time in the task's zone, not an instant.
             task.Property(t => t.SeriesStart).HasColumnType("timestamp without time zone");
             task.Property(t => t.Recurrence).HasMaxLength(500);
-            task.HasIndex(t => new { t.UserId, t.SeriesId, t.Occurrence });
+            task.HasIndex(t => new { t.ListId, t.SeriesId, t.Occurrence });
+            // "Assigned to me" across lists.
+            task.HasIndex(t => new { t.AssigneeId, t.DueKey, t.Id }).HasFilter("assignee_id IS NOT NULL");
 
-            // One index per sort, each ending in id: keyset pages are index range scans.
-            task.HasIndex(t => new { t.UserId, t.CreatedAt, t.Id });
-            task.HasIndex(t => new { t.UserId, t.UpdatedAt, t.Id });
-            task.HasIndex(t => new { t.UserId, t.DueKey, t.Id });
-            task.HasIndex(t => new { t.UserId, t.DescendingDueKey, t.Id });
-            task.HasIndex(t => new { t.UserId, t.Priority, t.Id });
-            task.HasIndex(t => new { t.UserId, t.TitleKey, t.Id });
-            // One index per filter that can be rare, each within the user: a listing whose filter matches few of the
-            // user's tasks finds them here instead of walking the user's tasks in sort order (TaskQuery).
-            task.HasIndex(t => new { t.UserId, t.Tags }).HasMethod("gin");
-            task.HasIndex(t => new { t.UserId, t.CategoryKey });
-            // Case-insensitive substring search (q): trigrams of title and description (user_id: btree_gin's default operators).
-            task.HasIndex(t => new { t.UserId, t.Title }).HasMethod("gin").HasOperators(null!, "gin_trgm_ops").HasDatabaseName("ix_tasks_user_id_title_trgm");
-            task.HasIndex(t => new { t.UserId, t.Description }).HasMethod("gin").HasOperators(null!, "gin_trgm_ops").HasDatabaseName("ix_tasks_user_id_description_trgm");
+            // One index per sort within a list, each ending in id: keyset pages of a list are index range scans.
+            task.HasIndex(t => new { t.ListId, t.CreatedAt, t.Id });
+            task.HasIndex(t => new { t.ListId, t.UpdatedAt, t.Id });
+            task.HasIndex(t => new { t.ListId, t.DueKey, t.Id });
+            task.HasIndex(t => new { t.ListId, t.DescendingDueKey, t.Id });
+            task.HasIndex(t => new { t.ListId, t.Priority, t.Id });
+            task.HasIndex(t => new { t.ListId, t.TitleKey, t.Id });
+            // One index per filter that can be rare, each within the list: a listing whose filter matches few of the
+            // list's tasks finds them here instead of walking them in sort order (TaskQuery).
+            task.HasIndex(t => new { t.ListId, t.Tags }).HasMethod("gin");
+            task.HasIndex(t => new { t.ListId, t.CategoryKey });
+            // Case-insensitive substring search (q): trigrams of title and description (list_id: btree_gin's default operators).
+            task.HasIndex(t => new { t.ListId, t.Title }).HasMethod("gin").HasOperators(null!, "gin_trgm_ops").HasDatabaseName("ix_tasks_list_id_title_trgm");
+            task.HasIndex(t => new { t.ListId, t.Description }).HasMethod("gin").HasOperators(null!, "gin_trgm_ops").HasDatabaseName("ix_tasks_list_id_description_trgm");
+        });
+
+        builder.Entity<TaskList>(list =>
+        {
+            list.ToTable("task_lists");
+            list.HasKey(l => l.Id);
+            list.Property(l => l.Name).HasMaxLength(ListLimits.NameMaxLength);
+            list.Property(l => l.Color).HasMaxLength(ListLimits.ColorLength);
+            list.Property(l => l.OwnerId).HasMaxLength(450);
+            // One Inbox per user: creating it twice at once meets this key.
+            list.HasIndex(l => l.OwnerId).IsUnique().HasFilter("is_inbox").HasDatabaseName("ix_task_lists_inbox");
+        });
+        builder.Entity<ListMember>(member =>
+        {
+            member.ToTable("list_members");
+            member.HasKey(m => new { m.ListId, m.UserId });
+            member.Property(m => m.UserId).HasMaxLength(450);
+            member.Property(m => m.Role).HasConversion(r => r.ToWire(), r => WireEnum.Parse<ListRole>(r)).HasMaxLength(10);
+            // "My lists": every request that reads tasks starts here.
+            member.HasIndex(m => new { m.UserId, m.ListId });
+            member.HasOne<TaskList>().WithMany().HasForeignKey(m => m.ListId).OnDelete(DeleteBehavior.Cascade);
+            member.HasOne<IdentityUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<ListInvitation>(invitation =>
+        {
+            invitation.ToTable("list_invitations");
+            invitation.HasKey(i => i.Id);
+            invitation.Property(i => i.NormalizedEmail).HasMaxLength(256);
+            invitation.Property(i => i.Email).HasMaxLength(256);
+            invitation.Property(i => i.InvitedBy).HasMaxLength(450);
+            invitation.Property(i => i.Role).HasConversion(r => r.ToWire(), r => WireEnum.Parse<ListRole>(r)).HasMaxLength(10);
+            invitation.HasIndex(i => new { i.ListId, i.NormalizedEmail }).IsUnique();
+            invitation.HasIndex(i => i.NormalizedEmail);
+            invitation.HasOne<TaskList>().WithMany().HasForeignKey(i => i.ListId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<IdempotencyRecord>(record =>

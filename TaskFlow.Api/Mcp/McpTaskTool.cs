@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using TaskFlow.Api.AgentTools;
-using TaskFlow.Api.Tasks;
 
 namespace TaskFlow.Api.Mcp;
 
@@ -32,12 +31,12 @@ public sealed class McpTaskTool(TaskTool tool) : McpServerTool
     {
         // /mcp requires authorization, so a request without a user never gets here.
         var userId = (request.User ?? throw new InvalidOperationException("An MCP request reached a tool without a user.")).UserId();
-        var tasks = (request.Services ?? throw new InvalidOperationException("An MCP request carries no services.")).GetRequiredService<TaskService>();
+        var services = (request.Services ?? throw new InvalidOperationException("An MCP request carries no services.")).GetRequiredService<ToolServices>();
         var arguments = new JsonObject();
         foreach (var (name, value) in request.Params?.Arguments ?? new Dictionary<string, JsonElement>())
             arguments[name] = JsonNode.Parse(value.GetRawText());
 
-        var answer = await tool.RunAsync(userId, arguments, tasks, cancellationToken);
+        var answer = await tool.RunAsync(userId, arguments, services, cancellationToken);
         return new CallToolResult
         {
             IsError = answer.IsError,

@@ -38,6 +38,9 @@ public static class TaskChanges
         ApplyReminder(task, input);
         if (input.Recurrence.IsSet) task.SetRecurrence(input.Recurrence.Value);
         if (input.Status.IsSet) task.SetStatus(input.Status.Value, now);
+        // Whether the user may move the task there and assign it so is TaskService's to check before.
+        if (input.ListId.IsSet) task.ListId = input.ListId.Value;
+        if (input.AssigneeId.IsSet) task.AssigneeId = input.AssigneeId.Value;
 
         var after = Snapshot(task);
         return after
@@ -53,8 +56,11 @@ public static class TaskChanges
         else if (input.RemindBefore.IsSet) task.RemindAtTime(null);
     }
 
-    /// <summary>The task as task.created carries it; status and priority go over by their wire names, the contract.</summary>
-    public static TaskCreatedData ToCreatedData(this TaskItem task) => new(
+    /// <summary>
+    /// The task as task.created carries it, created by <paramref name="actorId"/>; status and priority go over by their
+    /// wire names, the contract.
+    /// </summary>
+    public static TaskCreatedData ToCreatedData(this TaskItem task, string actorId) => new(
         TaskId: task.Id,
         UserId: task.UserId,
         Title: task.Title,
@@ -71,7 +77,12 @@ public static class TaskChanges
         Recurrence: task.Recurrence,
         SeriesId: task.SeriesId,
         Occurrence: task.Occurrence,
-        Pinned: task.Pinned);
+        Pinned: task.Pinned,
+        AssigneeId: task.AssigneeId)
+    {
+        ListId = task.ListId,
+        ActorId = actorId,
+    };
 
     /// <summary>Every field a client can change (directly or through another), as it appears on the wire.</summary>
     private static Dictionary<string, JsonNode?> Snapshot(TaskItem task) =>

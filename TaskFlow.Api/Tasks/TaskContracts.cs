@@ -20,8 +20,10 @@ public sealed record TaskResponse(
     DateTimeOffset? CompletedAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    // Added after version 1.0 of the events that carry a task (task.changed): with a default, so it stays optional.
-    bool Pinned = false);
+    // Added after version 1.0 of the events that carry a task (task.changed): with defaults, so they stay optional.
+    bool Pinned = false,
+    int ListId = 0,
+    string? AssigneeId = null);
 
 /// <summary>One page of tasks; <c>next_cursor</c> is null on the last page.</summary>
 public sealed record TaskListResponse(IReadOnlyList<TaskResponse> Items, string? NextCursor);
@@ -56,7 +58,9 @@ public static class TaskMapping
         CompletedAt: task.CompletedAt,
         CreatedAt: task.CreatedAt,
         UpdatedAt: task.UpdatedAt,
-        Pinned: task.Pinned);
+        Pinned: task.Pinned,
+        ListId: task.ListId,
+        AssigneeId: task.AssigneeId);
 
     /// <summary>The strong entity tag of a task's current version.</summary>
     public static string ETag(this TaskItem task) => $"\"{task.Version}\"";

@@ -28,7 +28,7 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListAsync)
             .WithName("ListTasks")
-            .WithSummary("List your tasks: filter, search, sort, page")
+            .WithSummary("List the tasks of your lists: filter, search, sort, page")
             .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 TaskSorts.DescribeParameter(operation, context.Document);
@@ -42,6 +42,7 @@ public static class TaskEndpoints
             .WithSummary("Change some fields of a task")
             .WithDescription("Only the fields sent change. With If-Match, a stale ETag is a 412; without it the last write wins.")
             .AcceptsTaskBody(TaskRequestBodies.Update)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapPost("/{taskId:int}/complete", CompleteAsync)
@@ -76,7 +77,7 @@ public static class TaskEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<TaskResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<TaskResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult, NotFound<ProblemDetails>>> CreateAsync(
         HttpContext http, ClaimsPrincipal user, TaskService tasks, TimeProvider clock,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -103,17 +104,21 @@ public static class TaskEndpoints
                     statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
             case TaskCreation.Invalid(var errors):
                 return TypedResults.ValidationProblem(errors);
+            case TaskCreation.ListNotFound(var listId):
+                return ListNotFound(listId);
+            case TaskCreation.Forbidden(var listId):
+                return ViewerOnly($"You are a viewer of list {listId}: only its owner and editors add tasks to it.");
             default:
                 throw new UnreachableException();
         }
     }
 
-    private static async Task<Results<Ok<TaskListResponse>, ValidationProblem>> ListAsync(
+    private static async Task<Results<Ok<TaskListResponse>, ValidationProblem, NotFound<ProblemDetails>>> ListAsync(
         [AsParameters] TaskQueryParameters parameters, ClaimsPrincipal user, TaskService tasks, CancellationToken cancellationToken)
     {
         var query = TaskQuery.Parse(parameters);
         if (!query.IsValid) return TypedResults.ValidationProblem(query.Errors);
-        var page = await tasks.ListAsync(user.UserId(), query, cancellationToken);
+        if (await tasks.ListAsync(user.UserId(), query, cancellationToken) is not { } page) return ListNotFound(query.ListId!.Value);
         return TypedResults.Ok(new TaskListResponse(page.Items.Select(t => t.ToResponse()).ToList(), page.NextCursor));
     }
 
@@ -147,6 +152,7 @@ public static class TaskEndpoints
             TaskDeletion.Deleted => TypedResults.NoContent(),
             TaskDeletion.Stale => Stale(taskId),
             TaskDeletion.NotFound => TaskNotFound(taskId),
+            TaskDeletion.Forbidden => ViewerOnly(ViewerCannotChange(taskId)),
             _ => throw new UnreachableException(),
         };
 
@@ -171,6 +177,8 @@ public static class TaskEndpoints
             TaskChange.Invalid(var errors) => TypedResults.ValidationProblem(errors),
             TaskChange.Stale => Stale(taskId),
             TaskChange.NotFound => TaskNotFound(taskId),
+            TaskChange.Forbidden => ViewerOnly(ViewerCannotChange(taskId)),
+            TaskChange.ListNotFound(var listId) => ListNotFound(listId),
             _ => throw new UnreachableException(),
         };
 
@@ -185,4 +193,13 @@ public static class TaskEndpoints
             statusCode: StatusCodes.Status412PreconditionFailed, title: "Task changed meanwhile");
 
     private static NotFound<ProblemDetails> TaskNotFound(int taskId) => NotFoundProblem.YouHaveNo("task", taskId);
+
+    private static NotFound<ProblemDetails> ListNotFound(int listId) => NotFoundProblem.YouHaveNo("list", listId);
+
+    /// <summary>What a viewer hears when they try to change a task (or to move it to a list they only view).</summary>
+    public static string ViewerCannotChange(int taskId) =>
+        $"You can see task {taskId} but not change it here: you are a viewer of its list (or of the list it was to move to).";
+
+    private static ProblemHttpResult ViewerOnly(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Viewers cannot change tasks");
 }

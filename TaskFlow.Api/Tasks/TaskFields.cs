@@ -56,6 +56,18 @@ public static class TaskFields
         new("occurrence", t => t.Occurrence),
         new("status", t => t.Status.ToWire(), EnumSchema<TaskItemStatus>("Where the task stands.")),
         new("completed_at", t => t.CompletedAt),
+        new("list_id", t => t.ListId, new()
+        {
+            ["type"] = "integer",
+            ["minimum"] = 1,
+            ["description"] = "The list the task is in, one whose tasks you may edit; default your Inbox. A new list_id moves the task.",
+        }),
+        new("assignee_id", t => t.AssigneeId, new()
+        {
+            ["type"] = new JsonArray("string", "null"),
+            ["maxLength"] = 450,
+            ["description"] = "The user id of the member the task is assigned to (an owner or editor of its list; see GET /api/lists/{id}/members); null: nobody.",
+        }),
     ];
 
     /// <summary>The fields a client may send, in wire order.</summary>

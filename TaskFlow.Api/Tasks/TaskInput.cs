@@ -27,6 +27,10 @@ public sealed class TaskInput
     /// <summary>The normalized RRULE (presets already turned into theirs), or null to stop repeating.</summary>
     public Optional<string?> Recurrence { get; private set; }
     public Optional<TaskItemStatus> Status { get; private set; }
+    /// <summary>The list to put (or move) the task in; whether the user may is the service's to check.</summary>
+    public Optional<int> ListId { get; private set; }
+    /// <summary>The member to assign the task to, or null for nobody; whether they are one is the service's to check.</summary>
+    public Optional<string?> AssigneeId { get; private set; }
 
     /// <summary>The body exactly as sent: an idempotent replay must send the same bytes.</summary>
     public byte[] RawBody { get; private set; } = [];
@@ -44,8 +48,14 @@ public sealed class TaskInput
         return input;
     }
 
+    /// <summary>Leaves the task assigned to nobody (the task moves where its assignee cannot edit).</summary>
+    public void Unassign() => AssigneeId = new((string?)null);
+
     /// <summary>The input of the complete/reopen shortcuts: a status change and nothing else.</summary>
     public static TaskInput ForStatus(TaskItemStatus status) => new() { Status = status };
+
+    /// <summary>The input that assigns a task to <paramref name="assigneeId"/> (null: nobody) and changes nothing else.</summary>
+    public static TaskInput ForAssignee(string? assigneeId) => new() { AssigneeId = new(assigneeId) };
 
     /// <summary>The input that sets or (null) clears a task's recurrence and nothing else.</summary>
     public static TaskInput ForRecurrence(string? rule) => new() { Recurrence = new(rule) };
@@ -207,6 +217,22 @@ public sealed class TaskInput
                 Fail("recurrence", $"The recurrence must be a string (at most 500 characters) or null. {Tasks.Recurrence.Help}");
             else if (Tasks.Recurrence.TryNormalize(recurrence.GetString()!, out var rule, out var error)) Recurrence = rule;
             else Fail("recurrence", error);
+        }
+
+        if (body.TryGetProperty("list_id", out var listId))
+        {
+            if (listId.ValueKind == JsonValueKind.Number && listId.TryGetInt32(out var id) && id > 0) ListId = id;
+            else Fail("list_id", "The list_id must be a list's id, a positive whole number.");
+        }
+
+        if (body.TryGetProperty("assignee_id", out var assignee))
+        {
+            if (assignee.ValueKind == JsonValueKind.Null) AssigneeId = new((string?)null);
+            else if (ReadText(assignee, "assignee_id", 450, nullable: false) is { } member)
+            {
+                if (member.Length > 0) AssigneeId = member;
+                else Fail("assignee_id", "The assignee_id must be a member's user id, or null.");
+            }
         }
 
         if (body.TryGetProperty("time_zone", out var timeZone))

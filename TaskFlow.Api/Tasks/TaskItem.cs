@@ -11,7 +11,12 @@ public sealed class TaskItem
     public static readonly DateTimeOffset NoDueKey = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
     public int Id { get; set; }
-    public required string UserId { get; init; }
+    /// <summary>Who created the task; the list's owner takes it over when its creator leaves the list.</summary>
+    public required string UserId { get; set; }
+    /// <summary>The list the task is in; its members are who may see (and, as editors, change) it.</summary>
+    public int ListId { get; set; }
+    /// <summary>The member of the list the task is assigned to, if any: gets its reminders and sees it under "assigned to me".</summary>
+    public string? AssigneeId { get; set; }
     public required string Title { get; set; }
     /// <summary>lower(title), computed by Postgres: the case-insensitive sort key for sort=title.</summary>
     public string TitleKey { get; private set; } = "";

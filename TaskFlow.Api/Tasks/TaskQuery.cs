@@ -17,13 +17,15 @@ public sealed record TaskQueryParameters(
     [property: Description("Due strictly before this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")][FromQuery(Name = "due_before")] string? Due_before,
     [property: Description("Due at or after this date-time (with offset) or date (yyyy-MM-dd, start of day UTC).")][FromQuery(Name = "due_after")] string? Due_after,
     [property: Description("true: not completed and past due; false: the rest.")][FromQuery(Name = "overdue")] string? Overdue,
+    [property: Description("Only the tasks of this list (one you are a member of); default: every list you are in.")][FromQuery(Name = "list_id")] string? List_id,
+    [property: Description("me: assigned to you; none: assigned to nobody; or a member's user id.")][FromQuery(Name = "assignee")] string? Assignee,
     // Described from TaskSorts by ListTasks' OpenAPI transformer.
     [FromQuery(Name = "sort")] string? Sort,
     [property: Description("Page size, 1-200; default 50.")][FromQuery(Name = "limit")] string? Limit,
     [property: Description("next_cursor of the previous page.")][FromQuery(Name = "cursor")] string? Cursor);
 
 /// <summary>
-/// Filters, sorts and pages a user's tasks with keyset paging: each page continues strictly after the last
+/// Filters, sorts and pages the tasks of a user's lists with keyset paging: each page continues strictly after the last
 /// row of the previous one (sort key, then id), so rows added meanwhile never shift a page into gaps or repeats.
 /// </summary>
 public sealed class TaskQuery
@@ -41,6 +43,8 @@ public sealed class TaskQuery
     private DateTimeOffset? _dueBefore;
     private DateTimeOffset? _dueAfter;
     private bool? _overdue;
+    private int? _listId;
+    private string? _assignee;
     private TaskSort _sort = TaskSorts.Default;
     private int _limit = DefaultLimit;
     /// <summary>The previous page's last row: its sort value (of the sort key's type) and id.</summary>
@@ -49,6 +53,13 @@ public sealed class TaskQuery
     public IDictionary<string, string[]> Errors => _errors;
     public bool IsValid => _errors.Count == 0;
     public int Limit => _limit;
+
+    /// <summary>The one list asked for (its membership is the caller's to check), or null for every list of the user.</summary>
+    public int? ListId => _listId;
+
+    /// <summary>The assignee filter: <see cref="AssignedToMe"/>, <see cref="AssignedToNobody"/>, a user id, or null for any.</summary>
+    public const string AssignedToMe = "me";
+    public const string AssignedToNobody = "none";
 
     public static TaskQuery Parse(TaskQueryParameters parameters)
     {
@@ -88,6 +99,16 @@ public sealed class TaskQuery
             if (bool.TryParse(p.Overdue, out var overdue)) _overdue = overdue;
             else Fail("overdue", "The overdue filter must be true or false.");
         }
+        if (p.List_id is not null)
+        {
+            if (int.TryParse(p.List_id, NumberStyles.None, CultureInfo.InvariantCulture, out var listId) && listId > 0) _listId = listId;
+            else Fail("list_id", "The list_id must be a list's id, a positive whole number.");
+        }
+        if (p.Assignee is not null)
+        {
+            if (p.Assignee.Length is > 0 and <= 450 && StorableText.Problem("assignee", p.Assignee) is null) _assignee = p.Assignee;
+            else Fail("assignee", "The assignee must be me, none, or a member's user id.");
+        }
         if (p.Sort is not null)
         {
             if (TaskSorts.Find(p.Sort) is { } sort) _sort = sort;
@@ -124,15 +145,22 @@ public sealed class TaskQuery
     /// users but absent from this one's tasks looks cheap to find by walking the user's tasks in sort order, and that
     /// walk then reads all of them. So a page filtered by tag, text or category is read in up to two steps, each exact
     /// when it answers: first only the next <see cref="WindowSize"/> rows in sort order (filters dense enough fill the
-    /// page there); failing that, every match, found through the per-user filter indexes, then sorted. Other filters
+    /// page there); failing that, every match, found through the per-list filter indexes, then sorted. Other filters
     /// have no index of their own to find rare matches by, so for them the walk is still the best plan.
     /// </remarks>
-    public async Task<List<TaskItem>> ReadPageAsync(IQueryable<TaskItem> tasks, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<List<TaskItem>> ReadPageAsync(IQueryable<TaskItem> tasks, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        tasks = _assignee switch
+        {
+            null => tasks,
+            AssignedToMe => tasks.Where(t => t.AssigneeId == userId),
+            AssignedToNobody => tasks.Where(t => t.AssigneeId == null),
+            var member => tasks.Where(t => t.AssigneeId == member),
+        };
         var rest = _after is var (value, id) ? _sort.After(tasks, value, id) : tasks;
         if (!HasIndexedFilter) return await _sort.InOrder(Filter(rest, now)).Take(_limit + 1).ToListAsync(cancellationToken);
 
-        // The window is an index range scan on (user_id, key, id) whatever the filters are. If it holds a full page
+        // The window is an index range scan on (list_id, key, id) whatever the filters are. If it holds a full page
         // of matches, those are the first matches overall: every row after the window sorts after them.
         var window = Filter(_sort.InOrder(rest).Take(WindowSize), now);
         var page = await _sort.InOrder(window).Take(_limit + 1).ToListAsync(cancellationToken);
@@ -150,7 +178,7 @@ public sealed class TaskQuery
     /// </summary>
     private int WindowSize => Math.Max(1000, 20 * (_limit + 1));
 
-    /// <summary>Filters that a per-user index answers by itself (see ApiDbContext): its matches can be found without the walk.</summary>
+    /// <summary>Filters that a per-list index answers by itself (see ApiDbContext): its matches can be found without the walk.</summary>
     private bool HasIndexedFilter => _category is not null || _tags.Length > 0 || _text is not null;
 
     private IQueryable<TaskItem> Filter(IQueryable<TaskItem> tasks, DateTimeOffset now)

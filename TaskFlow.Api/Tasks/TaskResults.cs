@@ -20,6 +20,12 @@ public abstract record TaskCreation
     public sealed record KeyReused : TaskCreation;
 
     public sealed record Invalid(IDictionary<string, string[]> Errors) : TaskCreation;
+
+    /// <summary>The user is no member of the list named (or there is none): nothing was added.</summary>
+    public sealed record ListNotFound(int ListId) : TaskCreation;
+
+    /// <summary>The user only views the list named: nothing was added.</summary>
+    public sealed record Forbidden(int ListId) : TaskCreation;
 }
 
 /// <summary>What creating the next occurrence of a recurring task came to.</summary>
@@ -52,6 +58,12 @@ public abstract record TaskChange
     public sealed record Stale : TaskChange;
 
     public sealed record NotFound : TaskChange;
+
+    /// <summary>The user sees the task but only views its list (or, moving it, the list it was to go to).</summary>
+    public sealed record Forbidden : TaskChange;
+
+    /// <summary>The task was to move to a list the user is no member of (or that does not exist).</summary>
+    public sealed record ListNotFound(int ListId) : TaskChange;
 }
 
 /// <summary>What deleting a task came to.</summary>
@@ -65,6 +77,9 @@ public abstract record TaskDeletion
     public sealed record Stale : TaskDeletion;
 
     public sealed record NotFound : TaskDeletion;
+
+    /// <summary>The user sees the task but only views its list.</summary>
+    public sealed record Forbidden : TaskDeletion;
 }
 
 /// <summary>What asking for a task's audit history came to.</summary>

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TaskFlow.Api.Data;
+using TaskFlow.Api.Lists;
 using TaskFlow.Api.Updates;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
@@ -15,11 +17,13 @@ public sealed record TaskPage(IReadOnlyList<TaskItem> Items, string? NextCursor)
 
 /// <summary>
 /// The task use cases, shared by the REST endpoints and the MCP tools so both validate alike and emit the same
-/// events. Every write stores its event in the outbox in the same transaction; another user's task is
-/// indistinguishable from a missing one.
+/// events. Every write stores its event in the outbox in the same transaction. Who may do what is the membership of
+/// the task's list (<see cref="ListAccess"/>): a task of a list the user is not in is indistinguishable from a missing
+/// one, and a viewer of its list may read it but not change it.
 /// </summary>
 public sealed class TaskService(
     ApiDbContext db,
+    ListAccess access,
     TimeProvider clock,
     TaskIdAllocator taskIds,
     WorkersClient workers,
@@ -33,12 +37,29 @@ public sealed class TaskService(
     {
         if (!input.IsValid || !input.FitsTask(task: null)) return new TaskCreation.Invalid(input.Errors);
 
+        int listId;
+        if (input.ListId.IsSet)
+        {
+            listId = input.ListId.Value;
+            var role = await access.RoleAsync(listId, userId, cancellationToken);
+            if (role is null) return new TaskCreation.ListNotFound(listId);
+            if (!role.Value.EditsTasks()) return new TaskCreation.Forbidden(listId);
+        }
+        else
+        {
+            listId = await access.InboxIdAsync(userId, cancellationToken);
+        }
+        if (input.AssigneeId is { IsSet: true, Value: { } assignee } && await AssigneeProblemAsync(listId, assignee, cancellationToken) is { } problem)
+            return new TaskCreation.Invalid(problem);
+
         return await AddOnceAsync(userId, idempotencyKey, IdempotencyRecord.Hash(input.RawBody), async now =>
         {
             var task = new TaskItem
             {
                 Id = await taskIds.NextAsync(db, cancellationToken),
                 UserId = userId,
+                ListId = listId,
+                AssigneeId = input.AssigneeId.GetValueOr(null),
                 Title = input.Title.Value,
                 Description = input.Description.GetValueOr(null),
                 Priority = input.Priority.GetValueOr(TaskPriority.Medium),
@@ -57,8 +78,8 @@ public sealed class TaskService(
     }
 
     /// <summary>
-    /// Creates the occurrence that follows <paramref name="taskId"/> in its series: same title, description,
-    /// priority, category, tags, pinned, zone, reminder offset and rule; due at the rule's next date. Exactly once per
+    /// Creates the occurrence that follows <paramref name="taskId"/> in its series: same list, assignee, title,
+    /// description, priority, category, tags, pinned, zone, reminder offset and rule; due at the rule's next date. Exactly once per
     /// <paramref name="idempotencyKey"/> (the Workers derive it from series and occurrence), so a redelivered
     /// completion, a retry or a second completion after reopening adds nothing.
     /// </summary>
@@ -78,6 +99,8 @@ public sealed class TaskService(
             {
                 Id = await taskIds.NextAsync(db, cancellationToken),
                 UserId = userId,
+                ListId = previous.ListId,
+                AssigneeId = previous.AssigneeId,
                 Title = previous.Title,
                 Description = previous.Description,
                 Priority = previous.Priority,
@@ -114,7 +137,7 @@ public sealed class TaskService(
         var now = Now();
         var task = await build(now);
         db.Tasks.Add(task);
-        db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Created, task.ToCreatedData(), clock));
+        db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Created, task.ToCreatedData(actorId: userId), clock));
         db.EnqueueTaskUpdate(task, TaskChangeKind.Created, clock);
         if (idempotencyKey is not null)
         {
@@ -143,11 +166,11 @@ public sealed class TaskService(
         return new TaskCreation.Created(task);
     }
 
-    /// <summary>The tasks of one of the user's series, by occurrence; null when they have no such series.</summary>
+    /// <summary>The tasks of a series in the user's lists, by occurrence; null when they see no such series.</summary>
     public async Task<SeriesResponse?> SeriesAsync(string userId, Guid seriesId, CancellationToken cancellationToken)
     {
-        var tasks = await db.Tasks.AsNoTracking()
-            .Where(t => t.UserId == userId && t.SeriesId == seriesId)
+        var tasks = await access.VisibleTasks(userId)
+            .Where(t => t.SeriesId == seriesId)
             .OrderBy(t => t.Occurrence)
             .ToListAsync(cancellationToken);
         if (tasks.Count == 0) return null;
@@ -158,11 +181,12 @@ public sealed class TaskService(
 
     /// <summary>
     /// Stops a series: its tasks stop repeating (each emits task.updated with recurrence → null), so completing
-    /// them creates nothing more; the tasks themselves stay. False when the user has no such series.
+    /// them creates nothing more; the tasks themselves stay. False when the user sees no such series; a viewer's stop
+    /// changes nothing.
     /// </summary>
     public async Task<bool> StopSeriesAsync(string userId, Guid seriesId, CancellationToken cancellationToken)
     {
-        var taskIds = await db.Tasks.Where(t => t.UserId == userId && t.SeriesId == seriesId).Select(t => t.Id).ToListAsync(cancellationToken);
+        var taskIds = await access.VisibleTasks(userId).Where(t => t.SeriesId == seriesId).Select(t => t.Id).ToListAsync(cancellationToken);
         if (taskIds.Count == 0) return false;
         var stop = TaskInput.ForRecurrence(null);
         foreach (var taskId in taskIds)
@@ -170,13 +194,25 @@ public sealed class TaskService(
         return true;
     }
 
-    /// <summary>The user's task; null when they have no such task (another user's included).</summary>
+    /// <summary>A task of one of the user's lists; null when they see no such task.</summary>
     public Task<TaskItem?> GetAsync(string userId, int taskId, CancellationToken cancellationToken) =>
-        db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
+        access.VisibleTasks(userId).SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
 
-    public async Task<TaskPage> ListAsync(string userId, TaskQuery query, CancellationToken cancellationToken)
+    /// <summary>A page of the tasks of the user's lists (or of the one list the query names); null when they are no member of that list.</summary>
+    public async Task<TaskPage?> ListAsync(string userId, TaskQuery query, CancellationToken cancellationToken)
     {
-        var page = await query.ReadPageAsync(db.Tasks.AsNoTracking().Where(t => t.UserId == userId), clock.GetUtcNow(), cancellationToken);
+        List<int> listIds;
+        if (query.ListId is { } listId)
+        {
+            if (await access.RoleAsync(listId, userId, cancellationToken) is null) return null;
+            listIds = [listId];
+        }
+        else
+        {
+            listIds = await access.ListIdsAsync(userId, cancellationToken);
+            if (listIds.Count == 0) return new TaskPage([], null);
+        }
+        var page = await query.ReadPageAsync(access.TasksIn(listIds), userId, clock.GetUtcNow(), cancellationToken);
         var hasMore = page.Count > query.Limit;
         if (hasMore) page.RemoveAt(page.Count - 1);
         return new TaskPage(page, hasMore ? query.NextCursor(page[^1]) : null);
@@ -199,46 +235,74 @@ public sealed class TaskService(
     public Task<TaskChange> SnoozeAsync(string userId, int taskId, TimeSpan delay, CancellationToken cancellationToken) =>
         ChangeAsync(userId, taskId, ifMatch: null, TaskInput.ForReminder(Now() + delay), appliesTo: _ => true, cancellationToken);
 
-    public Task<TaskDeletion> DeleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken) =>
-        db.WithLockedTaskAsync<TaskDeletion>(taskId, userId, async task =>
+    public async Task<TaskDeletion> DeleteAsync(string userId, int taskId, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var deletion = await db.WithLockedTaskAsync<TaskDeletion>(taskId, userId, async task =>
         {
             if (task is null) return new TaskDeletion.NotFound();
             if (!IfMatchAllows(ifMatch, task)) return new TaskDeletion.Stale();
 
-            db.Tasks.Remove(task);
-            db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
-                EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId), clock));
-            db.EnqueueTaskUpdate(task, TaskChangeKind.Deleted, clock);
+            EnqueueDeletion(task, actorId: userId);
             await db.SaveChangesAsync(cancellationToken);
             return new TaskDeletion.Deleted(task);
         }, cancellationToken);
+        return deletion is TaskDeletion.NotFound && await access.CanOnlyViewAsync(taskId, userId, cancellationToken)
+            ? new TaskDeletion.Forbidden()
+            : deletion;
+    }
+
+    /// <summary>Removes a tracked task with its task.deleted event and live update (saved by the caller's transaction).</summary>
+    public void EnqueueDeletion(TaskItem task, string actorId)
+    {
+        db.Tasks.Remove(task);
+        db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
+            EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(task.Id, task.UserId) { ListId = task.ListId, ActorId = actorId }, clock));
+        db.EnqueueTaskUpdate(task, TaskChangeKind.Deleted, clock);
+    }
 
     /// <summary>
-    /// History outlives the task (a deleted task still has one), so ownership is decided by the audit trail
-    /// itself: it only returns events carrying this user's id. A task with no recorded events yet is still
-    /// the owner's while it exists here.
+    /// History outlives the task (a deleted task still has one). While the task exists, every member of its list sees
+    /// all of it; once it is deleted, a member of the list it was last in does (events from before lists name no list:
+    /// then the user who made them).
     /// </summary>
     public async Task<TaskHistory> HistoryAsync(string userId, int taskId, CancellationToken cancellationToken)
     {
+        var visible = await access.VisibleTasks(userId).AnyAsync(t => t.Id == taskId, cancellationToken);
+        if (!visible && await db.Tasks.AnyAsync(t => t.Id == taskId, cancellationToken)) return new TaskHistory.NotFound();
+
         IReadOnlyList<TaskHistoryEntry> history;
         try
         {
-            history = await workers.GetHistoryAsync(taskId, userId, cancellationToken);
+            history = await workers.GetHistoryAsync(taskId, cancellationToken);
         }
         catch (Exception exception) when (WorkersCalls.IsUnavailable(exception))
         {
             logger.LogWarning(exception, "The Workers' audit service did not answer for task {TaskId}.", taskId);
             return new TaskHistory.Unavailable();
         }
-        if (history.Count > 0) return new TaskHistory.Found(history);
+        if (!visible)
+        {
+            if (history.Count == 0) return new TaskHistory.NotFound();
+            var allowed = history[^1].ListId is { } listId
+                ? await access.RoleAsync(listId, userId, cancellationToken) is not null
+                : history[^1].ActorId == userId;
+            if (!allowed) return new TaskHistory.NotFound();
+        }
+        return new TaskHistory.Found(await WithActorsAsync(history, cancellationToken));
+    }
 
-        var exists = await db.Tasks.AnyAsync(t => t.Id == taskId && t.UserId == userId, cancellationToken);
-        return exists ? new TaskHistory.Found(history) : new TaskHistory.NotFound();
+    /// <summary>Each entry with the e-mail address of who made it, so a member's history says who changed what.</summary>
+    private async Task<IReadOnlyList<TaskHistoryEntry>> WithActorsAsync(IReadOnlyList<TaskHistoryEntry> history, CancellationToken cancellationToken)
+    {
+        var actorIds = history.Select(e => e.ActorId).OfType<string>().Distinct().ToList();
+        if (actorIds.Count == 0) return history;
+        var emails = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
+        return history.Select(e => e.ActorId is { } actor ? e with { Actor = emails.GetValueOrDefault(actor) } : e).ToList();
     }
 
     public Task<List<CategoryCount>> CategoriesAsync(string userId, CancellationToken cancellationToken) =>
-        db.Tasks
-            .Where(t => t.UserId == userId && t.Category != null)
+        access.VisibleTasks(userId)
+            .Where(t => t.Category != null)
             .GroupBy(t => t.Category!)
             .OrderBy(g => g.Key)
             .Select(g => new CategoryCount(g.Key, g.Count()))
@@ -249,37 +313,106 @@ public sealed class TaskService(
         db.Database.SqlQuery<TagCount>($"""
             SELECT tag, count(*)::int AS count
             FROM tasks, unnest(tags) AS tag
-            WHERE user_id = {userId}
+            WHERE list_id IN (SELECT list_id FROM list_members WHERE user_id = {userId})
             GROUP BY tag
             ORDER BY tag
             """).ToListAsync(cancellationToken);
 
+    /// <summary>Why <paramref name="assigneeId"/> cannot be assigned a task of <paramref name="listId"/>; null when they can.</summary>
+    private async Task<Dictionary<string, string[]>?> AssigneeProblemAsync(int listId, string assigneeId, CancellationToken cancellationToken) =>
+        await access.RoleAsync(listId, assigneeId, cancellationToken) is { } role && role.EditsTasks()
+            ? null
+            : new() { ["assignee_id"] = [$"The assignee_id must be the user id of an owner or editor of list {listId}."] };
+
     /// <summary>
-    /// Applies <paramref name="input"/> to the user's task (when <paramref name="appliesTo"/> it) and saves it with its
+    /// Applies <paramref name="input"/> to a task the user may change (when <paramref name="appliesTo"/> it) and saves it with its
     /// <c>task.updated</c> event; nothing changed means no event. The row is locked while it changes, so concurrent
     /// writers queue up: without If-Match the last write wins, and every event's "old" values are the ones its change
     /// really replaced.
     /// </summary>
-    private Task<TaskChange> ChangeAsync(
-        string userId, int taskId, string? ifMatch, TaskInput input, Func<TaskItem, bool> appliesTo, CancellationToken cancellationToken) =>
-        db.WithLockedTaskAsync<TaskChange>(taskId, userId, async task =>
+    private async Task<TaskChange> ChangeAsync(
+        string userId, int taskId, string? ifMatch, TaskInput input, Func<TaskItem, bool> appliesTo, CancellationToken cancellationToken)
+    {
+        var change = await db.WithLockedTaskAsync<TaskChange>(taskId, userId, async task =>
         {
             if (task is null) return new TaskChange.NotFound();
             if (!IfMatchAllows(ifMatch, task)) return new TaskChange.Stale();
             if (!input.FitsTask(task)) return new TaskChange.Invalid(input.Errors);
+            if (!appliesTo(task)) return new TaskChange.Done(task);
 
-            var now = Now();
-            var changes = appliesTo(task) ? TaskChanges.Apply(task, input, now) : [];
-            if (changes.Count > 0)
+            var listId = input.ListId.GetValueOr(task.ListId);
+            if (listId != task.ListId)
             {
-                task.UpdatedAt = now;
-                db.EnqueueEvent(Topics.TaskEvents, TaskKey(task),
-                    EventEnvelope.Create(TaskEventTypes.Updated, new TaskUpdatedData(task.Id, task.UserId, changes), clock));
-                db.EnqueueTaskUpdate(task, TaskChangeKind.Updated, clock);
-                await db.SaveChangesAsync(cancellationToken);
+                var role = await access.RoleAsync(listId, userId, cancellationToken);
+                if (role is null) return new TaskChange.ListNotFound(listId);
+                if (!role.Value.EditsTasks()) return new TaskChange.Forbidden();
             }
+            if ((input.AssigneeId.IsSet || listId != task.ListId) && input.AssigneeId.GetValueOr(task.AssigneeId) is { } assignee
+                && await AssigneeProblemAsync(listId, assignee, cancellationToken) is { } problem)
+            {
+                if (input.AssigneeId.IsSet) return new TaskChange.Invalid(problem);
+                // Moved to a list its assignee cannot edit: it is nobody's there.
+                input.Unassign();
+            }
+
+            if (Apply(task, input, actorId: userId)) await db.SaveChangesAsync(cancellationToken);
             return new TaskChange.Done(task);
         }, cancellationToken);
+        return change is TaskChange.NotFound && await access.CanOnlyViewAsync(taskId, userId, cancellationToken)
+            ? new TaskChange.Forbidden()
+            : change;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="input"/> to a tracked task and, when anything changed, adds its <c>task.updated</c>
+    /// event and live update (saved by the caller's transaction). False when nothing changed.
+    /// </summary>
+    private bool Apply(TaskItem task, TaskInput input, string actorId)
+    {
+        var now = Now();
+        var changes = TaskChanges.Apply(task, input, now);
+        if (changes.Count == 0) return false;
+        EnqueueUpdated(task, changes, actorId, now);
+        return true;
+    }
+
+    private void EnqueueUpdated(TaskItem task, Dictionary<string, FieldChange> changes, string actorId, DateTimeOffset now)
+    {
+        task.UpdatedAt = now;
+        db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Updated,
+            new TaskUpdatedData(task.Id, task.UserId, changes) { ListId = task.ListId, ActorId = actorId }, clock));
+        db.EnqueueTaskUpdate(task, TaskChangeKind.Updated, clock);
+    }
+
+    /// <summary>
+    /// The tasks <paramref name="formerMemberId"/> created in the list pass to <paramref name="ownerId"/>, its owner, when
+    /// they leave it (task.updated with a <c>user_id</c> change each, in the caller's transaction): an unassigned
+    /// task's reminder goes to its creator, who must be a member.
+    /// </summary>
+    public async Task EnqueueHandOverAsync(int listId, string formerMemberId, string ownerId, string actorId, CancellationToken cancellationToken)
+    {
+        var created = await db.Tasks
+            .FromSql($"SELECT *, xmin FROM tasks WHERE list_id = {listId} AND user_id = {formerMemberId} FOR UPDATE")
+            .ToListAsync(cancellationToken);
+        var now = Now();
+        foreach (var task in created)
+        {
+            task.UserId = ownerId;
+            EnqueueUpdated(task, new() { ["user_id"] = new(JsonValue.Create(formerMemberId), JsonValue.Create(ownerId)) }, actorId, now);
+        }
+    }
+
+    /// <summary>
+    /// Unassigns <paramref name="memberId"/> from every task of the list (they left it, were removed or made a viewer),
+    /// each with its task.updated event, in the caller's transaction (saved by the caller).
+    /// </summary>
+    public async Task EnqueueUnassignAsync(int listId, string memberId, string actorId, CancellationToken cancellationToken)
+    {
+        var assigned = await db.Tasks
+            .FromSql($"SELECT *, xmin FROM tasks WHERE list_id = {listId} AND assignee_id = {memberId} FOR UPDATE")
+            .ToListAsync(cancellationToken);
+        foreach (var task in assigned) Apply(task, TaskInput.ForAssignee(null), actorId);
+    }
 
     private static TaskCreation Replay(IdempotencyRecord earlier, byte[] requestHash) =>
         earlier.RequestHash.AsSpan().SequenceEqual(requestHash) ? new TaskCreation.Replayed(earlier) : new TaskCreation.KeyReused();

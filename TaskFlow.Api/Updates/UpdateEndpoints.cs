@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TaskFlow.Api.Lists;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.LiveFeed;
 
@@ -14,7 +15,7 @@ public static class UpdateEndpoints
     public const string StreamPolicy = "updates-stream";
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
-    /// <summary>Live updates for this service: the feed of each user's updates, and the stream's two ways to sign in.</summary>
+    /// <summary>Live updates for this service: the feed of each user's and list's updates, and the stream's two ways to sign in.</summary>
     public static IHostApplicationBuilder AddLiveUpdates(this IHostApplicationBuilder builder)
     {
         builder.AddLiveFeed();
@@ -36,9 +37,11 @@ public static class UpdateEndpoints
         group.MapGet("/", StreamAsync)
             .RequireAuthorization(StreamPolicy)
             .WithName("StreamUpdates")
-            .WithSummary("Your task changes and notifications, live (Server-Sent Events)")
+            .WithSummary("The changes of your lists' tasks, your lists and your notifications, live (Server-Sent Events)")
             .WithDescription("""
-                Each event's data is an envelope from task-updates (task.changed, task.removed, notification.created, ...);
+                Each event's data is an envelope from task-updates (task.changed, task.removed, list.changed, list.member_joined,
+                list.member_removed, list.deleted, list.invitation_created, notification.created, ...): those of your lists
+                (a list.member_removed naming you is the last of that list's), and your own;
                 its id is a position: send it back as Last-Event-ID to receive what you missed, or get a `resync` event
                 (reload everything) when that is older than the topic's retention. `ready` says the stream is live.
                 A comment line arrives every 15 s. Sign in with a bearer token, or with the cookie from POST /api/updates/session.
@@ -65,7 +68,7 @@ public static class UpdateEndpoints
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
-        HttpContext http, ClaimsPrincipal user, ILiveFeed feed, IHostApplicationLifetime lifetime,
+        HttpContext http, ClaimsPrincipal user, ILiveFeed feed, ListAccess access, IHostApplicationLifetime lifetime,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
     {
         // Open streams must not hold up a shutdown.
@@ -75,7 +78,10 @@ public static class UpdateEndpoints
 
         try
         {
-            using var subscription = await feed.SubscribeAsync(userId, cancellationToken);
+            // Read before subscribing: the feed brings them up to date with the membership changes it applies meanwhile.
+            await access.InboxIdAsync(userId, cancellationToken);
+            var listIds = await access.ListIdsAsync(userId, cancellationToken);
+            using var subscription = await feed.SubscribeAsync(userId, listIds, cancellationToken);
             if (subscription is null)
             {
                 http.Response.Headers.RetryAfter = "5";
@@ -91,7 +97,7 @@ public static class UpdateEndpoints
             if (lastEventId is not null)
             {
                 var replayed = feed.TryParsePosition(lastEventId, out var from)
-                    ? await feed.ReplayAsync(userId, from, subscription.Start, cancellationToken)
+                    ? await feed.ReplayAsync(userId, listIds, from, subscription.Start, cancellationToken)
                     : null;
                 if (replayed is null)
                 {

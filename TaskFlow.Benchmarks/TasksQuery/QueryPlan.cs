@@ -12,23 +12,23 @@ public sealed record QueryPlan(string Step, string Sql, string Nodes, double Pla
     bool SeqScanOnTasks, IReadOnlyList<string> Text)
 {
     /// <summary>The plans of the statements TaskQuery runs for the shape: the window's matches step only when it would run.</summary>
-    public static async Task<List<QueryPlan>> ExplainAsync(NpgsqlDataSource db, QueryShape shape, string userId)
+    public static async Task<List<QueryPlan>> ExplainAsync(NpgsqlDataSource db, QueryShape shape, int listId)
     {
         var plans = new List<QueryPlan>();
         foreach (var (step, sql) in shape.Steps)
         {
-            plans.Add(await ExplainAsync(db, step, sql, shape, userId));
+            plans.Add(await ExplainAsync(db, step, sql, shape, listId));
             if (plans[^1].Rows > shape.Limit) break;
         }
         return plans;
     }
 
-    private static async Task<QueryPlan> ExplainAsync(NpgsqlDataSource db, string step, string sql, QueryShape shape, string userId)
+    private static async Task<QueryPlan> ExplainAsync(NpgsqlDataSource db, string step, string sql, QueryShape shape, int listId)
     {
         // Once untimed, as the HTTP samples ran warm too.
-        await RunAsync(db, sql, shape, userId);
-        var json = JsonNode.Parse((string)(await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, shape, userId))[0])!.AsArray()[0]!;
-        var text = (await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS) " + sql, shape, userId)).Cast<string>().ToList();
+        await RunAsync(db, sql, shape, listId);
+        var json = JsonNode.Parse((string)(await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, shape, listId))[0])!.AsArray()[0]!;
+        var text = (await RunAsync(db, "EXPLAIN (ANALYZE, BUFFERS) " + sql, shape, listId)).Cast<string>().ToList();
         var root = json["Plan"]!;
         return new QueryPlan(
             step,
@@ -64,10 +64,10 @@ public sealed record QueryPlan(string Step, string Sql, string Nodes, double Pla
     private static IEnumerable<JsonNode> Flatten(JsonNode node) =>
         new[] { node }.Concat(node["Plans"]?.AsArray().SelectMany(child => Flatten(child!)) ?? []);
 
-    private static async Task<List<object>> RunAsync(NpgsqlDataSource db, string sql, QueryShape shape, string userId)
+    private static async Task<List<object>> RunAsync(NpgsqlDataSource db, string sql, QueryShape shape, int listId)
     {
         await using var command = db.CreateCommand(sql);
-        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("user", listId);
         foreach (var (name, value) in shape.Parameters) command.Parameters.AddWithValue(name, value);
         await using var reader = await command.ExecuteReaderAsync();
         var firstColumn = new List<object>();

@@ -18,7 +18,7 @@ public sealed record QueryShape(string Name, string Query, string Where, string 
     /// <summary>The columns EF Core selects for a TaskItem (xmin is its version).</summary>
     private const string Columns = "t.id, t.category, t.category_key, t.completed_at, t.created_at, t.description, t.due_at, t.due_date, "
         + "t.descending_due_key, t.due_key, t.occurrence, t.priority, t.recurrence, t.remind_at, t.remind_before, t.series_id, t.series_start, t.status, t.tags, "
-        + "t.time_zone, t.title, t.title_key, t.updated_at, t.user_id, t.xmin";
+        + "t.time_zone, t.title, t.title_key, t.updated_at, t.user_id, t.list_id, t.assignee_id, t.xmin";
 
     /// <summary>The row comparison a cursor adds: where the page starts, not a filter.</summary>
     public string Keyset { get; init; } = "";
@@ -28,7 +28,8 @@ public sealed record QueryShape(string Name, string Query, string Where, string 
     /// <summary>TaskQuery's WindowSize.</summary>
     private int Window => Math.Max(1000, 20 * (Limit + 1));
 
-    private string Rest => Keyset.Length == 0 ? "t.user_id = @user" : $"t.user_id = @user AND {Keyset}";
+    /// <summary>The user's tasks: those of their one list, their Inbox (TaskService.ListAsync, ListAccess.TasksIn).</summary>
+    private string Rest => Keyset.Length == 0 ? "t.list_id = @list" : $"t.list_id = @list AND {Keyset}";
 
     private string Filter => Where.Length == 0 ? Rest : $"{Rest} AND {Where}";
 

@@ -51,12 +51,13 @@ public static class TasksQueryBenchmark
 
         var now = DateTime.UtcNow;
         Console.WriteLine("Seeding with binary COPY straight into tasks: this bypasses the API and the outbox (no events, no audit), as a read benchmark may.");
-        await new TaskSeeder(tasksDb, new SampleTasks(now)).SeedAsync(owners);
+        var inboxes = await new TaskSeeder(tasksDb, new SampleTasks(now)).SeedAsync(owners);
+        var listId = inboxes[userId];
         Console.WriteLine($"tasks table: {await ScalarAsync(tasksDb, "SELECT count(*) FROM tasks", []):N0} rows, "
             + $"{await ScalarAsync(tasksDb, "SELECT pg_size_pretty(pg_total_relation_size('tasks'))", [])} with indexes");
 
         var client = new ApiClient(http);
-        var shapes = await ShapesAsync(client, tasksDb, userId, DateTime.UtcNow);
+        var shapes = await ShapesAsync(client, tasksDb, listId, DateTime.UtcNow);
 
         Console.WriteLine($"Warming up: {WarmupRounds} rounds over {shapes.Count} shapes ...");
         for (var round = 0; round < WarmupRounds; round++)
@@ -78,21 +79,21 @@ public static class TasksQueryBenchmark
         Console.WriteLine($"{client.Requests:N0} requests, {client.TooManyRequests} answered 429. Load average after: {LoadAverage()}.");
 
         var matches = new Dictionary<string, long>();
-        foreach (var shape in shapes) matches[shape.Name] = (long)(await ScalarAsync(tasksDb, shape.CountSql, Parameters(shape, userId)))!;
+        foreach (var shape in shapes) matches[shape.Name] = (long)(await ScalarAsync(tasksDb, shape.CountSql, Parameters(shape, listId)))!;
         PrintLatencies(shapes, latencies, rows, matches);
 
         var plans = new Dictionary<string, List<QueryPlan>>();
-        foreach (var shape in shapes) plans[shape.Name] = await QueryPlan.ExplainAsync(tasksDb, shape, userId);
+        foreach (var shape in shapes) plans[shape.Name] = await QueryPlan.ExplainAsync(tasksDb, shape, listId);
         PrintPlans(shapes, plans);
         PrintVerdict(shapes, latencies, plans);
     }
 
     /// <summary>The shapes measured; the deep page's cursor comes from following next_cursor through the API.</summary>
-    private static async Task<List<QueryShape>> ShapesAsync(ApiClient client, NpgsqlDataSource db, string userId, DateTime now)
+    private static async Task<List<QueryShape>> ShapesAsync(ApiClient client, NpgsqlDataSource db, int listId, DateTime now)
     {
         var today = DateOnly.FromDateTime(now);
         var weekStart = today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var (deepCursor, afterCreated, afterId) = await DeepCursorAsync(client, db, userId);
+        var (deepCursor, afterCreated, afterId) = await DeepCursorAsync(client, db, listId);
         var (tag1, tag2, rareTag) = (SampleTasks.Tags[0], SampleTasks.Tags[1], SampleTasks.Tags[^1]);
         const string Search = "(t.title ILIKE @pattern ESCAPE '\\' OR t.description ILIKE @pattern ESCAPE '\\')";
         return
@@ -131,7 +132,7 @@ public static class TasksQueryBenchmark
     }
 
     /// <summary>Follows next_cursor from the first page to the cursor of page <see cref="DeepPage"/>, and reads where that page starts.</summary>
-    private static async Task<(string Cursor, DateTime AfterCreated, int AfterId)> DeepCursorAsync(ApiClient client, NpgsqlDataSource db, string userId)
+    private static async Task<(string Cursor, DateTime AfterCreated, int AfterId)> DeepCursorAsync(ApiClient client, NpgsqlDataSource db, int listId)
     {
         string? cursor = null;
         JsonObject page = [];
@@ -140,8 +141,8 @@ public static class TasksQueryBenchmark
             page = await client.GetJsonAsync(cursor is null ? "/api/tasks" : $"/api/tasks?cursor={Uri.EscapeDataString(cursor)}");
             cursor = (string?)page["next_cursor"] ?? throw new InvalidOperationException($"page {number} has no next_cursor");
         }
-        await using var command = db.CreateCommand("SELECT created_at, id FROM tasks WHERE user_id = @user ORDER BY created_at, id OFFSET @skip LIMIT 1");
-        command.Parameters.AddWithValue("user", userId);
+        await using var command = db.CreateCommand("SELECT created_at, id FROM tasks WHERE list_id = @list ORDER BY created_at, id OFFSET @skip LIMIT 1");
+        command.Parameters.AddWithValue("list", listId);
         command.Parameters.AddWithValue("skip", (DeepPage - 1) * PageSize - 1);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -209,7 +210,7 @@ public static class TasksQueryBenchmark
         (string?)await ScalarAsync(db, "SELECT id FROM \"AspNetUsers\" WHERE email = @email", [("email", email)])
         ?? throw new InvalidOperationException($"no user {email} in AspNetUsers");
 
-    private static (string, object)[] Parameters(QueryShape shape, string userId) => [("user", userId), .. shape.Parameters];
+    private static (string, object)[] Parameters(QueryShape shape, int listId) => [("list", listId), .. shape.Parameters];
 
     private static async Task<object?> ScalarAsync(NpgsqlDataSource db, string sql, (string Name, object Value)[] parameters)
     {

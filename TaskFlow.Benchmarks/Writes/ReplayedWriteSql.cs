@@ -9,7 +9,7 @@ namespace TaskFlow.Benchmarks.Writes;
 /// two rows published. When that write changes, change this file: the statements below were read from
 /// pg_stat_activity during a <c>writes</c> run.
 /// </summary>
-public sealed class ReplayedWriteSql(string userId, CapturedOutboxPayloads payloads)
+public sealed class ReplayedWriteSql(string userId, int listId, CapturedOutboxPayloads payloads)
 {
     /// <summary>TaskIdAllocator: ids come from blocks of 50 reserved from the sequence, one round trip per block.</summary>
     private const string ReserveTaskIds = """SELECT nextval('task_ids') AS "Value" FROM generate_series(1, 50)""";
@@ -21,12 +21,12 @@ public sealed class ReplayedWriteSql(string userId, CapturedOutboxPayloads paylo
     /// except the computed ones, which EF reads back with xmin (the task's version).
     /// </summary>
     private const string InsertTask = """
-        INSERT INTO tasks (id, category, completed_at, created_at, description, due_at, due_date, due_key, occurrence, priority, recurrence, remind_at, remind_before, series_id, series_start, status, tags, time_zone, title, updated_at, user_id)
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20)
+        INSERT INTO tasks (id, assignee_id, category, completed_at, created_at, description, due_at, due_date, due_key, list_id, occurrence, priority, recurrence, remind_at, remind_before, series_id, series_start, status, tags, time_zone, title, updated_at, user_id)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22)
         RETURNING category_key, title_key, xmin
         """;
 
-    /// <summary>One per outbox row: a task-events message (key = task id) and a task-updates one (key = user id).</summary>
+    /// <summary>One per outbox row: a task-events message (key = task id) and a task-updates one (key = list id).</summary>
     private const string InsertOutboxMessage = """
         INSERT INTO outbox_messages (attempts, created_at, event_id, event_type, key, last_error, payload, published_at, topic, trace_parent)
         VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)
@@ -48,15 +48,15 @@ public sealed class ReplayedWriteSql(string userId, CapturedOutboxPayloads paylo
             await using (var batch = new NpgsqlBatch(connection, transaction))
             {
                 batch.BatchCommands.Add(Command(InsertTask,
-                    (int)taskId, null, null, now, null, null, dueDate,
+                    (int)taskId, null, null, null, now, null, null, dueDate,
                     new DateTimeOffset(dueDate.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-                    null, (short)(n % 3), null, null, null, null, null,
+                    listId, null, (short)(n % 3), null, null, null, null, null,
                     "pending", new[] { "bench" }, "UTC", $"Benchmark write {n}", now, userId));
                 batch.BatchCommands.Add(Command(InsertOutboxMessage,
                     0, now, Guid.CreateVersion7(), "task.created", taskId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     null, payloads.TaskEvent, null, "task-events", payloads.TraceParent));
                 batch.BatchCommands.Add(Command(InsertOutboxMessage,
-                    0, now, Guid.CreateVersion7(), "task.changed", userId, null, payloads.TaskUpdate, null, "task-updates", payloads.TraceParent));
+                    0, now, Guid.CreateVersion7(), "task.changed", listId.ToString(System.Globalization.CultureInfo.InvariantCulture), null, payloads.TaskUpdate, null, "task-updates", payloads.TraceParent));
                 await using var reader = await batch.ExecuteReaderAsync();
                 await reader.ReadAsync();
                 await reader.NextResultAsync();

@@ -25,16 +25,48 @@ public static class ServiceProcess
         }
     }
 
+    /// <summary>
+    /// CPU time used so far by the service the resource runs (as <see cref="ResidentBytes"/> finds it), its live
+    /// descendants and the descendants it has reaped (a Postgres backend that ended); null while there is none.
+    /// </summary>
+    public static TimeSpan? CpuTime(int resourcePid)
+    {
+        try
+        {
+            var pid = IsDotnetRun(resourcePid) ? OnlyChild(resourcePid) : resourcePid;
+            if (pid is null) return null;
+            var ticks = 0L;
+            var pending = new Stack<int>([pid.Value]);
+            while (pending.TryPop(out var next))
+            {
+                // Fields after the command's closing parenthesis: utime, stime, cutime, cstime are the 12th-15th.
+                var stat = File.ReadAllText($"/proc/{next}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
+                foreach (var child in Children(next)) pending.Push(child);
+            }
+            // USER_HZ is 100 on Linux.
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<int> Children(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task")
+            .SelectMany(thread => File.ReadAllText(Path.Combine(thread, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(child => int.Parse(child, CultureInfo.InvariantCulture))
+            .Distinct();
+
     private static bool IsDotnetRun(int pid) =>
         File.ReadAllText($"/proc/{pid}/cmdline").Split('\0') is [var program, "run", ..] && Path.GetFileName(program) == "dotnet";
 
     /// <summary>Children are listed per thread of the parent; null unless there is exactly one.</summary>
     private static int? OnlyChild(int pid)
     {
-        var children = Directory.GetDirectories($"/proc/{pid}/task")
-            .SelectMany(thread => File.ReadAllText(Path.Combine(thread, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(child => int.Parse(child, CultureInfo.InvariantCulture))
-            .ToList();
+        var children = Children(pid).ToList();
         return children.Count == 1 ? children[0] : null;
     }
 }

@@ -74,7 +74,12 @@ public static class WriteLoadBenchmark
         var replayFor = duration < MaxReplay ? duration : MaxReplay;
         Console.WriteLine($"Replaying the write's SQL straight against tasksdb on {connections} connections for {replayFor.TotalSeconds:F0} s "
             + $"(user_id '{ReplayUserId}'; its rows stay, the data folder is deleted at the end) ...");
-        var replay = await WriteReplay.RunAsync(tasksDbConnection, new ReplayedWriteSql(ReplayUserId, payloads), connections, replayFor);
+        // The replay's tasks go into a list of their own, as every task is in one (the Api's writes: the user's Inbox).
+        await using var createList = tasksDb.CreateCommand(
+            "INSERT INTO task_lists (name, color, owner_id, is_inbox, created_at) VALUES ('Inbox', '#4f46e5', @owner, true, now()) RETURNING id");
+        createList.Parameters.AddWithValue("owner", ReplayUserId);
+        var replayListId = (int)(await createList.ExecuteScalarAsync())!;
+        var replay = await WriteReplay.RunAsync(tasksDbConnection, new ReplayedWriteSql(ReplayUserId, replayListId, payloads), connections, replayFor);
 
         PrintReport(load, sampler, audited, auditCatchUp, summary, replay, connections);
     }

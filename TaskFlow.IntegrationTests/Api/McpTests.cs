@@ -17,7 +17,7 @@ public sealed class McpTests(TaskFlowServices app)
         var tools = await mcp.ListToolsAsync();
 
         string[] expected = ["add_task", "quick_add", "read_task_text", "list_tasks", "get_task", "update_task", "complete_task", "reopen_task", "delete_task",
-            "set_reminder", "set_recurrence", "task_history"];
+            "set_reminder", "set_recurrence", "task_history", "list_lists", "create_list", "share_list", "remove_member"];
         Assert.Equal(expected.Order(), tools.Select(t => t.Name).Order());
         Assert.All(tools, tool => Assert.False(string.IsNullOrWhiteSpace(tool.Description), $"{tool.Name} has no description"));
         var addTask = tools.Single(t => t.Name == "add_task").JsonSchema;
@@ -201,15 +201,7 @@ public sealed class McpTests(TaskFlowServices app)
         Assert.Empty((await user.Http.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray());
     }
 
-    private async Task<McpClient> ConnectAsync(TaskFlowUser user)
-    {
-        // The user's HttpClient already sends "Authorization: Bearer <token>", as a configured MCP client would.
-        var transport = new HttpClientTransport(
-            new HttpClientTransportOptions { Endpoint = new Uri(user.Http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
-            user.Http, ownsHttpClient: false);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await McpClient.CreateAsync(transport, cancellationToken: cancellation.Token);
-    }
+    private static Task<McpClient> ConnectAsync(TaskFlowUser user) => Mcp.ConnectAsync(user);
 
     private static (int Day, TimeOnly Time) BerlinDayAndTime(string instant)
     {
@@ -217,5 +209,5 @@ public sealed class McpTests(TaskFlowServices app)
         return (berlin.Day, TimeOnly.FromDateTime(berlin.DateTime));
     }
 
-    private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+    private static string Text(CallToolResult result) => Mcp.Text(result);
 }

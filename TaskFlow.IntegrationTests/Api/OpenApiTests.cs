@@ -13,7 +13,7 @@ public sealed class OpenApiTests(TaskFlowServices app)
         var paths = document!["paths"]!.AsObject();
 
         var list = paths["/api/tasks"]!["get"]!;
-        string[] queryParameters = ["status", "priority", "category", "tag", "q", "due_before", "due_after", "overdue", "sort", "limit", "cursor"];
+        string[] queryParameters = ["status", "priority", "category", "tag", "q", "due_before", "due_after", "overdue", "list_id", "assignee", "sort", "limit", "cursor"];
         Assert.Equal(queryParameters.Order(), ParameterNames(list).Order());
         Assert.All(list["parameters"]!.AsArray(), p => Assert.False(string.IsNullOrEmpty(p!["description"]?.GetValue<string>()), $"{p!["name"]} has no description"));
         AssertStatuses(list, "200", "400", "401", "429");

@@ -175,13 +175,15 @@ public sealed class TaskQueryTests(TaskFlowServices app)
         // 1,200 tasks, written straight into the table (a read test may seed; 1,200 POSTs would flood the workers):
         // a listing filters the first 1,000 in sort order first, and must look further when those hold no full page.
         var user = await app.SignUpAsync();
+        // Their Inbox, which the seeded tasks go into.
+        (await user.Http.GetAsync("/api/lists", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         int[] needles = [10, 1100, 1150];
         await using (var db = new NpgsqlConnection(await app.App.GetConnectionStringAsync("tasksdb", TestContext.Current.CancellationToken)))
         {
             await db.OpenAsync(TestContext.Current.CancellationToken);
             await using var seed = new NpgsqlCommand("""
-                INSERT INTO tasks (user_id, title, priority, tags, time_zone, due_key, status, created_at, updated_at)
-                SELECT u.id, 'Filler ' || n, 1, CASE WHEN n = ANY(@needles) THEN ARRAY['needle'] ELSE ARRAY['hay'] END, 'UTC',
+                INSERT INTO tasks (user_id, list_id, title, priority, tags, time_zone, due_key, status, created_at, updated_at)
+                SELECT u.id, (SELECT id FROM task_lists WHERE owner_id = u.id AND is_inbox), 'Filler ' || n, 1, CASE WHEN n = ANY(@needles) THEN ARRAY['needle'] ELSE ARRAY['hay'] END, 'UTC',
                        '9999-12-31T00:00:00Z', 'pending', timestamptz '2020-01-01T00:00:00Z' + n * interval '1 minute', now()
                 FROM "AspNetUsers" u, generate_series(1, 1200) n
                 WHERE u.email = @email

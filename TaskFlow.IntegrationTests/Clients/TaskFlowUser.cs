@@ -32,6 +32,36 @@ public sealed class TaskFlowUser(HttpClient http, string email, string password)
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>This user's id (GET /api/me).</summary>
+    public async Task<string> UserIdAsync() =>
+        (await http.GetFromJsonAsync<JsonObject>("/api/me"))!["user_id"]!.GetValue<string>();
+
+    /// <summary>Creates a list this user owns; its id.</summary>
+    public async Task<int> CreateListAsync(string name)
+    {
+        var response = await http.PostAsJsonAsync("/api/lists", new { name });
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"create list: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["list_id"]!.GetValue<int>();
+    }
+
+    /// <summary>Invites <paramref name="email"/> to a list of this user's; the invitation's id.</summary>
+    public async Task<Guid> InviteAsync(int listId, string email, string role)
+    {
+        var response = await http.PostAsJsonAsync($"/api/lists/{listId}/invitations", new { email, role });
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"invite: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["invitation_id"]!.GetValue<Guid>();
+    }
+
+    /// <summary>Shares a new list of this user's with <paramref name="member"/> in <paramref name="role"/> (invited, accepted); the list's id.</summary>
+    public async Task<int> ShareListAsync(string name, TaskFlowUser member, string role)
+    {
+        var listId = await CreateListAsync(name);
+        var invitationId = await InviteAsync(listId, member.Email, role);
+        var accepted = await member.Http.PostAsync($"/api/invitations/{invitationId}/accept", null);
+        Assert.True(accepted.IsSuccessStatusCode, $"accept: {(int)accepted.StatusCode} {await accepted.Content.ReadAsStringAsync()}");
+        return listId;
+    }
+
     public Task<HttpResponseMessage> PatchAsync(string path, string json) =>
         http.PatchAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 

@@ -37,6 +37,7 @@ public sealed class BrokerTests(TaskFlowServices app)
         Assert.Equal("On the wire", changes["title"]!["old"]!.GetValue<string>());
         Assert.Equal("On the wire, renamed", changes["title"]!["new"]!.GetValue<string>());
 
-        Assert.Equal(["task_id", "user_id"], messages[2].Json["data"]!.AsObject().Select(p => p.Key));
+        // The seed's fields, then the list and who deleted it (added since).
+        Assert.Equal(["task_id", "user_id", "list_id", "actor_id"], messages[2].Json["data"]!.AsObject().Select(p => p.Key));
     }
 }

@@ -31,6 +31,13 @@ public sealed class EventContractBrokerTests(TaskFlowServices app)
         await user.PatchAsync($"/api/tasks/{taskId}", """{"title":"Contract, renamed","description":null}""");
         var deletedId = (await user.CreateTaskAsync(new { title = "Contract, deleted" }))["task_id"]!.GetValue<int>();
         await user.Http.DeleteAsync($"/api/tasks/{deletedId}");
+        // A list's life: created, shared with someone who has an account, joined, left, deleted.
+        var other = await app.SignUpAsync();
+        var listId = await user.CreateListAsync("Contract list");
+        var invitationId = await user.InviteAsync(listId, other.Email, "viewer");
+        (await other.Http.PostAsync($"/api/invitations/{invitationId}/accept", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await other.Http.DeleteAsync($"/api/lists/{listId}/members/{await other.UserIdAsync()}", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await user.Http.DeleteAsync($"/api/lists/{listId}", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
         var seen = new Dictionary<string, List<BrokerMessage>>
         {
@@ -39,13 +46,13 @@ public sealed class EventContractBrokerTests(TaskFlowServices app)
             [Messaging.Topics.Reminders] = app.ReadTopic(Messaging.Topics.Reminders, _ => true, found => found.Any(m => IsFor(m, "reminder.due", taskId)), Wait),
             [Messaging.Topics.TaskUpdates] = app.ReadTopic(Messaging.Topics.TaskUpdates, _ => true,
                 found => found.Any(m => IsFor(m, "task.changed", taskId)) && found.Any(m => IsFor(m, "task.removed", deletedId))
-                    && found.Any(m => IsFor(m, "notification.created", taskId)), Wait),
+                    && found.Any(m => IsFor(m, "notification.created", taskId)) && found.Any(m => IsForList(m, ListEventTypes.Deleted, listId)), Wait),
         };
 
         foreach (var messages in seen.Values) messages.RemoveAll(m => m.Headers.ContainsKey(HandMadeHeader));
         var all = seen.Values.SelectMany(m => m).ToList();
         Assert.All(EventCatalog.Events.Select(e => e.Type), type =>
-            Assert.True(all.Any(m => IsFor(m, type, taskId) || IsFor(m, type, deletedId)), $"no {type} of this test's tasks on the broker"));
+            Assert.True(all.Any(m => IsFor(m, type, taskId) || IsFor(m, type, deletedId) || IsForList(m, type, listId)), $"no {type} of this test's tasks or list on the broker"));
         foreach (var (topic, messages) in seen)
         {
             foreach (var message in messages)
@@ -99,6 +106,9 @@ public sealed class EventContractBrokerTests(TaskFlowServices app)
         var reason = parked[0].Headers[KafkaConsumerHost.ErrorHeader];
         Assert.Contains("has version '2.0', which this service does not read (it reads 1.0)", reason);
     }
+
+    private static bool IsForList(BrokerMessage message, string type, int listId) =>
+        message.Json["event_type"]?.GetValue<string>() == type && message.Json["data"]?["list_id"]?.GetValue<int>() == listId;
 
     private static bool IsFor(BrokerMessage message, string type, int taskId) =>
         message.Json["event_type"]?.GetValue<string>() == type && message.Json["data"]?["task_id"]?.GetValue<int>() == taskId;

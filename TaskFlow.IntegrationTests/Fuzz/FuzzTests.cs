@@ -4,12 +4,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace TaskFlow.IntegrationTests.Fuzz;
 
 /// <summary>
 /// Walks every operation of the Api's own OpenAPI document and every MCP tool with generated hostile requests and
-/// fails on any 5xx or any answer slower than 2 s. Request i is generated from (seed, i) alone, so a failure printed
+/// fails on any 5xx, any answer slower than 2 s, and any request that reads or changes a list (or its tasks or
+/// invitations) of a user none of the fuzzers shares it with: those must answer as if nothing were there. Request i is generated from (seed, i) alone, so a failure printed
 /// with its seed and index is reproduced by TASKFLOW_FUZZ_SEED=seed (TASKFLOW_FUZZ_REQUESTS sets how many).
 /// </summary>
 public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
@@ -28,7 +30,20 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
         public string Name => Tool is null ? $"{Method} {Path}" : $"MCP {Tool}";
     }
 
-    private sealed record Fuzzer(TaskFlowUser User, string Token, int TaskId);
+    private sealed record Fuzzer(TaskFlowUser User, string Token, int TaskId, int ListId, string UserId);
+
+    /// <summary>Someone else's list, task and invitation: the ids the fuzzers try to reach without being members.</summary>
+    /// <summary>Someone else's list, task and invitation: the ids the fuzzers try to reach without being members.</summary>
+    private sealed record Victim(TaskFlowUser User, string UserId, int ListId, int TaskId, Guid InvitationId)
+    {
+        /// <summary>Whether a request names one of the victim's ids (in its path, query, body or arguments).</summary>
+        public bool IsNamedIn(FuzzRequest request)
+        {
+            var text = request.Path + " " + (request.Body is null ? "" : Encoding.UTF8.GetString(request.Body));
+            return Regex.IsMatch(text, $@"(/lists/|list_id=|""list_id"":){ListId}(?!\d)|(/tasks/|""task_id"":){TaskId}(?!\d)")
+                || text.Contains(InvitationId.ToString(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
 
     [Fact]
     public async Task Every_operation_and_mcp_tool_answers_hostile_requests_without_a_server_error_within_two_seconds()
@@ -42,16 +57,23 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
         var users = await Task.WhenAll(Enumerable.Range(0, Users).Select(async _ =>
         {
             var user = await app.SignUpAsync();
-            var taskId = (await user.CreateTaskAsync(new { title = "Fuzz target", due_date = "2030-01-01" }))["task_id"]!.GetValue<int>();
-            return new Fuzzer(user, user.Http.DefaultRequestHeaders.Authorization!.Parameter!, taskId);
+            var listId = await user.CreateListAsync("Fuzz list");
+            var taskId = (await user.CreateTaskAsync(new { title = "Fuzz target", due_date = "2030-01-01", list_id = listId }))["task_id"]!.GetValue<int>();
+            return new Fuzzer(user, user.Http.DefaultRequestHeaders.Authorization!.Parameter!, taskId, listId, await user.UserIdAsync());
         }));
+        var victimUser = await app.SignUpAsync();
+        var victimList = await victimUser.CreateListAsync("Not the fuzzers'");
+        var victimTask = await victimUser.CreateTaskIdAsync(new { title = "Untouchable", list_id = victimList });
+        var victim = new Victim(victimUser, await victimUser.UserIdAsync(), victimList, victimTask,
+            await victimUser.InviteAsync(victimList, $"invited-{Guid.NewGuid():N}@example.test", "viewer"));
+        var victimBefore = await VictimStateAsync(victim);
         var targets = Operations(document).Concat(await McpToolsAsync(users[0])).ToList();
         output.WriteLine($"{targets.Count} targets: {string.Join(", ", targets.Select(t => t.Name))}");
 
         using var http = app.CreateApiClient();
         http.Timeout = TimeSpan.FromSeconds(30);
         // Each target once before timing: the first call of an endpoint pays for compiling it.
-        foreach (var target in targets) await SendAsync(http, Build(target, components, users[0], new HostileValues(new Random(seed))));
+        foreach (var target in targets) await SendAsync(http, Build(target, components, users[0], victim, new HostileValues(new Random(seed))));
 
         var failures = new List<string>();
         var statuses = targets.ToDictionary(t => t.Name, _ => new SortedDictionary<int, int>());
@@ -59,11 +81,15 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
         await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = Lanes }, async (i, _) =>
         {
             var target = targets[i % targets.Count];
-            var request = Build(target, components, users[i / targets.Count % users.Length], new HostileValues(new Random(RequestSeed(seed, i))));
+            var request = Build(target, components, users[i / targets.Count % users.Length], victim, new HostileValues(new Random(RequestSeed(seed, i))));
             var (status, elapsed, text) = await SendAsync(http, request);
             // One slow answer on this shared two-core machine can be a pause elsewhere; the same request slow twice is ours.
             if (elapsed > SlowLimit && status < 500) (status, elapsed, text) = await SendAsync(http, request);
             lock (statuses[target.Name]) statuses[target.Name][status] = statuses[target.Name].GetValueOrDefault(status) + 1;
+            if (ReachedTheVictim(request, victim, status, text))
+            {
+                lock (failures) failures.Add($"seed {seed} request {i}: {request.Describe()} reached another user's list -> {status}: {Truncate(text, 400)}");
+            }
             if (status >= 500 || elapsed > SlowLimit)
             {
                 lock (failures)
@@ -78,8 +104,28 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
         var apiLog = failures.Count == 0 ? "" : await app.RecentLogsAsync("api", 200);
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join("\n", failures.Take(20))}\n" +
             $"The Api's recent errors:\n{string.Join("\n", apiLog.Split('\n').Where(line => line.Contains("fail", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal)).TakeLast(40))}");
+        // Whatever was tried, the victim's list is as it was.
+        Assert.Equal(victimBefore, await VictimStateAsync(victim));
         // Rate limits and sign-in did not hide an operation: each was answered on its merits at least once.
         Assert.All(statuses, s => Assert.True(s.Value.Keys.Any(code => code is not (401 or 429)), $"{s.Key} was never answered past 401/429"));
+    }
+
+    /// <summary>
+    /// Whether a request that names the victim's list, task or invitation was answered as if they were there for the
+    /// fuzzer: a success (for a tool: an answer that is no error), or a 403, which tells that they exist. Any other 4xx
+    /// is no reach, whichever part of the request it is about.
+    /// </summary>
+    private static bool ReachedTheVictim(FuzzRequest request, Victim victim, int status, string text) =>
+        request.Token is not null && victim.IsNamedIn(request)
+        && (request.Mcp ? text.Contains("\"isError\":false", StringComparison.Ordinal) : status is (>= 200 and < 300) or 403);
+
+    /// <summary>The victim's list as they see it: name, members, open invitations, and the task with its version.</summary>
+    private static async Task<string> VictimStateAsync(Victim victim)
+    {
+        var list = await victim.User.Http.GetStringAsync($"/api/lists/{victim.ListId}");
+        var invitations = await victim.User.Http.GetStringAsync($"/api/lists/{victim.ListId}/invitations");
+        using var task = await victim.User.Http.GetAsync($"/api/tasks/{victim.TaskId}");
+        return $"{list}\n{invitations}\n{task.Headers.ETag}\n{await task.Content.ReadAsStringAsync()}";
     }
 
     /// <summary>Every operation of the document; not the Api's own infrastructure (health, the document itself).</summary>
@@ -111,14 +157,14 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
     }
 
     /// <summary>One request for <paramref name="target"/>, every choice drawn from <paramref name="values"/>.</summary>
-    private static FuzzRequest Build(Target target, JsonObject components, Fuzzer user, HostileValues values)
+    private static FuzzRequest Build(Target target, JsonObject components, Fuzzer user, Victim victim, HostileValues values)
     {
         var token = values.Chance(0.03) ? (values.Chance(0.5) ? null : "not-a-token") : user.Token;
         // From a well-formed request to chaos: most requests have a few hostile parts, some none.
         var hostile = values.Pick([0, 0.05, 0.15, 0.4]);
         if (target.Tool is { } tool)
         {
-            var arguments = values.Chance(0.1) ? values.AnyJson() : values.ForSchema(target.Body, components, hostile);
+            var arguments = values.Chance(0.1) ? values.AnyJson() : AimedAtLists(values.ForSchema(target.Body, components, hostile), user, victim, values);
             var id = values.Chance(0.05) ? values.AnyJson() : "1";
             return new FuzzRequest("POST", "/mcp", token, Encoding.UTF8.GetBytes(
                 $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":{{{HostileValues.Quote(tool)}}},"arguments":{{{arguments}}}}}"""),
@@ -130,9 +176,8 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
         var headers = new List<(string, string)>();
         foreach (var parameter in target.Parameters)
         {
-            var value = parameter.Name == "taskId" && values.Chance(0.5)
-                ? user.TaskId.ToString(CultureInfo.InvariantCulture)
-                : values.Chance(Math.Max(hostile, 0.1)) ? values.AnyText() : Unquote(values.ForSchema(parameter.Schema, components, 0, parameter.Name));
+            var value = KnownId(parameter.Name, user, victim, values)
+                ?? (values.Chance(Math.Max(hostile, 0.1)) ? values.AnyText() : Unquote(values.ForSchema(parameter.Schema, components, 0, parameter.Name)));
             switch (parameter.In)
             {
                 case "path":
@@ -156,7 +201,7 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
         {
             body = values.Next(20) switch
             {
-                < 14 => Encoding.UTF8.GetBytes(values.ForSchema(target.Body, components, hostile)),
+                < 14 => Encoding.UTF8.GetBytes(AimedAtLists(values.ForSchema(target.Body, components, hostile), user, victim, values)),
                 < 17 => values.MalformedBody(),
                 < 19 => Encoding.UTF8.GetBytes(values.AnyJson()),
                 _ => Encoding.UTF8.GetBytes(values.AnyText()),
@@ -164,6 +209,44 @@ public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
             if (values.Chance(0.05)) contentType = values.Pick(["text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "multipart/form-data"]);
         }
         return new FuzzRequest(target.Method, path, token, body, contentType, headers);
+    }
+
+    /// <summary>
+    /// A path parameter that names something: often the fuzzer's own (so requests get past "not found"), often the
+    /// victim's (which must stay out of reach), else null for a generated value.
+    /// </summary>
+    private static string? KnownId(string parameter, Fuzzer user, Victim victim, HostileValues values) => (parameter, values.Next(10)) switch
+    {
+        ("taskId", < 4) => user.TaskId.ToString(CultureInfo.InvariantCulture),
+        ("taskId", < 6) => victim.TaskId.ToString(CultureInfo.InvariantCulture),
+        ("listId", < 4) => user.ListId.ToString(CultureInfo.InvariantCulture),
+        ("listId", < 7) => victim.ListId.ToString(CultureInfo.InvariantCulture),
+        ("memberId", < 3) => user.UserId,
+        ("memberId", < 6) => victim.UserId,
+        ("invitationId", < 4) => victim.InvitationId.ToString(),
+        _ => null,
+    };
+
+    /// <summary>A generated JSON object whose list_id and task_id are, now and then, the fuzzer's own or the victim's.</summary>
+    private static string AimedAtLists(string json, Fuzzer user, Victim victim, HostileValues values)
+    {
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject body) return json;
+            var aimed = false;
+            foreach (var (field, own, theirs) in new[] { ("list_id", user.ListId, victim.ListId), ("task_id", user.TaskId, victim.TaskId) })
+            {
+                if (!body.ContainsKey(field) || !values.Chance(0.5)) continue;
+                body[field] = values.Chance(0.5) ? own : theirs;
+                aimed = true;
+            }
+            return aimed ? body.ToJsonString() : json;
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Not JSON, or JSON a JsonNode cannot hold (a lone surrogate, a repeated property): sent as generated.
+            return json;
+        }
     }
 
     private sealed record FuzzRequest(string Method, string Path, string? Token, byte[]? Body, string ContentType, List<(string Name, string Value)> Headers, bool Mcp = false)

@@ -49,7 +49,7 @@ public sealed class UiSession : IAsyncDisposable
     }
 
     /// <summary>Runs a page assertion; when it fails, the failure also lists the page's Api calls and console errors.</summary>
-    private async Task ExplainFailureAsync(Func<Task> assertion)
+    public async Task ExplainFailureAsync(Func<Task> assertion)
     {
         try
         {
@@ -84,6 +84,33 @@ public sealed class UiSession : IAsyncDisposable
     }
 
     public ILocator Task(string title) => Page.Locator("li.task", new() { HasText = title });
+
+    /// <summary>The heading above the tasks: the name of the list shown, or of the view ("All tasks", "Assigned to me").</summary>
+    public ILocator Heading => Page.Locator("#view-title");
+
+    /// <summary>The sidebar's entry of the list named <paramref name="name"/>.</summary>
+    public ILocator ListLink(string name) => Page.Locator("#list-nav a", new() { HasText = name });
+
+    /// <summary>Shows a list, or a view ("All tasks", "Assigned to me"), from the sidebar.</summary>
+    public async Task ShowAsync(string name)
+    {
+        await Page.Locator("#sidebar a.nav-item", new() { HasText = name }).ClickAsync();
+        await ExplainFailureAsync(() => Assertions.Expect(Heading).ToHaveTextAsync(name));
+    }
+
+    /// <summary>Creates a list with the sidebar's "New list"; the page then shows it.</summary>
+    public async Task CreateListAsync(string name)
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "New list" }).ClickAsync();
+        var dialog = Page.Locator("#list-dialog");
+        await dialog.GetByLabel("Name").FillAsync(name);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create list" }).ClickAsync();
+        await ExplainFailureAsync(() => Assertions.Expect(dialog).ToBeHiddenAsync());
+        await ExplainFailureAsync(() => Assertions.Expect(Heading).ToHaveTextAsync(name));
+    }
+
+    /// <summary>From now on answers each confirm() of the page with OK, as a person confirming a removal would.</summary>
+    public void AcceptConfirmations() => Page.Dialog += (_, dialog) => dialog.AcceptAsync();
 
     /// <summary>
     /// Takes a screenshot of the page (it must render); writes it to docs/screenshots only when asked

@@ -12,13 +12,26 @@ namespace TaskFlow.Messaging.Events;
 /// The record consumers read <c>data</c> into; null for the Api's live updates on <c>task-updates</c>, whose record
 /// (the task as the REST API shows it) belongs to the Api and which no consumer group reads.
 /// </param>
-public sealed record EventDefinition(string Type, string Version, string Topic, Type? DataType, string Summary, IReadOnlyList<string> Senders, IReadOnlyList<string> Receivers)
+/// <param name="Audience">On <c>task-updates</c>: who receives it live (see <see cref="LiveAudience"/>); null elsewhere.</param>
+public sealed record EventDefinition(
+    string Type, string Version, string Topic, Type? DataType, string Summary, IReadOnlyList<string> Senders, IReadOnlyList<string> Receivers,
+    LiveAudience? Audience = null)
 {
     /// <summary>The schema's <c>$id</c>: names the event and its version, so two versions never share one.</summary>
     public string SchemaId => $"urn:taskflow:event:{Type}:{Version}";
 
     /// <summary>Where the schema is committed, relative to the repository root, and its embedded resource name.</summary>
     public string SchemaPath => $"schemas/events/{Type}/{Version}.json";
+}
+
+/// <summary>Who receives an update of <c>task-updates</c> live.</summary>
+public enum LiveAudience
+{
+    /// <summary>The one user <c>data.user_id</c> names (a notification, an invitation).</summary>
+    User,
+
+    /// <summary>Every member of the list <c>data.list_id</c> names (a task's change, a list's change).</summary>
+    List,
 }
 
 /// <summary>
@@ -37,10 +50,24 @@ public static class EventCatalog
         new(TaskEventTypes.Updated, EventEnvelope.CurrentVersion, Topics.TaskEvents, typeof(TaskUpdatedData), "Fields of a task changed; `changes` holds each one's old and new value.", [Api], [Workers]),
         new(TaskEventTypes.Deleted, EventEnvelope.CurrentVersion, Topics.TaskEvents, typeof(TaskDeletedData), "A task was deleted.", [Api], [Workers]),
         new(ReminderEventTypes.Due, EventEnvelope.CurrentVersion, Topics.Reminders, typeof(ReminderDueData), "A task's reminder time has come.", [Workers], [Workers]),
-        new(TaskUpdateTypes.Changed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, null, "A task as it now is, for clients to redraw.", [Api], [Api]),
-        new(TaskUpdateTypes.Removed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, null, "A task was removed, for clients to redraw.", [Api], [Api]),
-        new(NotificationEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(NotificationCreatedData), "A notification was stored for a user.", [Workers], [Api]),
+        new(TaskUpdateTypes.Changed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, null, "A task as it now is, for clients to redraw.", [Api], [Api], LiveAudience.List),
+        new(TaskUpdateTypes.Removed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, null, "A task was removed, for clients to redraw.", [Api], [Api], LiveAudience.List),
+        new(NotificationEventTypes.Created, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(NotificationCreatedData), "A notification was stored for a user.", [Workers], [Api], LiveAudience.User),
+        new(ListEventTypes.Changed, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(ListChangedData),
+            "A list was created, renamed, recoloured or given to another owner; `data` is the list as it now is.", [Api], [Api], LiveAudience.List),
+        new(ListEventTypes.Deleted, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(ListDeletedData),
+            "A list was deleted with its tasks (each with its own task.removed before it).", [Api], [Api], LiveAudience.List),
+        new(ListEventTypes.MemberJoined, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(ListMemberJoinedData),
+            "A user joined a list, or a member's role changed: from here on they receive the list's updates.", [Api], [Api], LiveAudience.List),
+        new(ListEventTypes.MemberRemoved, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(ListMemberRemovedData),
+            "A member left or was removed: this is the last of the list's updates they receive.", [Api], [Api], LiveAudience.List),
+        new(ListEventTypes.InvitationCreated, EventEnvelope.CurrentVersion, Topics.TaskUpdates, typeof(ListInvitationCreatedData),
+            "Someone invited a user (who has an account) to a list.", [Api], [Api], LiveAudience.User),
     ];
+
+    /// <summary>Who receives each live update live, by event type (every event on <c>task-updates</c> has one).</summary>
+    public static readonly FrozenDictionary<string, LiveAudience> AudienceOf =
+        Events.Where(e => e.Audience is not null).GroupBy(e => e.Type).ToFrozenDictionary(g => g.Key, g => g.First().Audience!.Value);
 
     public static IEnumerable<EventDefinition> On(string topic) => Events.Where(e => e.Topic == topic);
 

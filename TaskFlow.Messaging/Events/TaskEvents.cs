@@ -37,6 +37,18 @@ public abstract record TaskEventData
 
     [JsonPropertyOrder(-1)]
     public string UserId { get; init; }
+
+    /// <summary>
+    /// The list the task is in (after the change); null in events written before tasks were in lists, when every task
+    /// was its user's alone. Added after version 1.0, so optional.
+    /// </summary>
+    public int? ListId { get; init; }
+
+    /// <summary>
+    /// Who made the change (<see cref="UserId"/> is who created the task); null in events written before lists were
+    /// shared, when that was always the task's user. Added after version 1.0, so optional.
+    /// </summary>
+    public string? ActorId { get; init; }
 }
 
 /// <summary>The seed's fields first, in the seed's order; fields added since follow them.</summary>
@@ -58,7 +70,8 @@ public sealed record TaskCreatedData(
     Guid? SeriesId,
     int? Occurrence,
     // Added after version 1.0: with a default, so events written before it still read (README, "Events").
-    bool Pinned = false) : TaskEventData(TaskId, UserId);
+    bool Pinned = false,
+    string? AssigneeId = null) : TaskEventData(TaskId, UserId);
 
 /// <summary>
 /// <c>changes</c> holds every field that changed, keyed by its wire name, as the JSON it was written as (the wire shape
@@ -126,4 +139,7 @@ public static class TaskEventFields
     public static readonly TaskEventField<TaskEventStatus> Status = new("status", nullable: false);
     /// <summary>Set when the task is completed, cleared when it is reopened; in changes only, not in task.created.</summary>
     public static readonly TaskEventField<DateTimeOffset?> CompletedAt = new("completed_at", nullable: true);
+    /// <summary>A task moved to another list (never null in a change; null in task.created only before lists existed).</summary>
+    public static readonly TaskEventField<int?> ListId = new("list_id", nullable: true);
+    public static readonly TaskEventField<string?> AssigneeId = new("assignee_id", nullable: true);
 }

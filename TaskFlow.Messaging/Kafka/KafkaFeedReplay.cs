@@ -16,12 +16,17 @@ public sealed partial class KafkaFeedReplay(KafkaClientFactory clients, IHostEnv
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
-    public Task<ReplayedUpdates?> ReadAsync(string userId, PartitionOffsets from, PartitionOffsets to, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// What <paramref name="userId"/>, a member of <paramref name="listIds"/> (as the database says now), missed
+    /// between the positions; membership changes of theirs on the way apply from where they stand.
+    /// </summary>
+    public Task<ReplayedUpdates?> ReadAsync(string userId, IReadOnlyCollection<int> listIds, PartitionOffsets from, PartitionOffsets to, CancellationToken cancellationToken) =>
         // Reading blocks for up to ReadTimeout: a burst of reconnecting clients must not take the thread pool.
-        OwnThread.Run(() => Read(userId, from, to, cancellationToken), cancellationToken);
+        OwnThread.Run(() => Read(userId, listIds, from, to, cancellationToken), cancellationToken);
 
-    private ReplayedUpdates? Read(string userId, PartitionOffsets from, PartitionOffsets to, CancellationToken cancellationToken)
+    private ReplayedUpdates? Read(string userId, IReadOnlyCollection<int> listIds, PartitionOffsets from, PartitionOffsets to, CancellationToken cancellationToken)
     {
+        var lists = listIds.ToHashSet();
         using var consumer = clients.CreateReader($"{environment.ApplicationName}-replay-{Environment.ProcessId}");
         try
         {
@@ -56,8 +61,10 @@ public sealed partial class KafkaFeedReplay(KafkaClientFactory clients, IHostEnv
                 }
                 position = position.After(result.Partition.Value, result.Offset.Value);
                 if (result.Offset.Value == stop - 1) pending.Remove(result.Partition.Value);
-                if (KafkaLiveUpdate.Read(result) is { } message && message.UserId == userId)
-                    missed.Add(new KafkaLiveUpdate(result.Partition.Value, result.Offset.Value, position, message.Envelope));
+                if (KafkaLiveUpdate.Read(result) is not var (route, envelope)) continue;
+                if (route.UserId == userId && route.JoinedList is { } joined) lists.Add(joined);
+                if (route.Reaches(userId, lists)) missed.Add(new KafkaLiveUpdate(result.Partition.Value, result.Offset.Value, position, envelope));
+                if (route.UserId == userId && route.LeftList is { } left) lists.Remove(left);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             return new ReplayedUpdates(missed, from.Max(new PartitionOffsets(end)));

@@ -10,7 +10,7 @@ namespace TaskFlow.Messaging.Kafka;
 /// <summary>
 /// The live feed on Kafka: this instance's reader of all of <c>task-updates</c>, every partition assigned by hand,
 /// from the end, outside any consumer group, so every Api replica sees every message and hands each to its own
-/// connections of that user. It reads the broker directly whatever the transport (<see cref="MessagingTransport"/> says why).
+/// connections of that user or of that list's members. It reads the broker directly whatever the transport (<see cref="MessagingTransport"/> says why).
 /// </summary>
 public sealed partial class KafkaLiveFeed(
     KafkaClientFactory clients, KafkaFeedReplay replay, IHostEnvironment environment, TimeProvider clock, ILogger<KafkaLiveFeed> logger)
@@ -25,7 +25,7 @@ public sealed partial class KafkaLiveFeed(
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PartitionOffsets _position = new([]);
 
-    public async Task<LiveFeedSubscription?> SubscribeAsync(string userId, CancellationToken cancellationToken)
+    public async Task<LiveFeedSubscription?> SubscribeAsync(string userId, IReadOnlyCollection<int> listIds, CancellationToken cancellationToken)
     {
         try
         {
@@ -37,7 +37,7 @@ public sealed partial class KafkaLiveFeed(
         }
         lock (_gate)
         {
-            var connection = _connections.Add(userId);
+            var connection = _connections.Add(userId, listIds);
             return new LiveFeedSubscription(_position, connection.Reader, () =>
             {
                 lock (_gate) _connections.Remove(userId, connection);
@@ -45,8 +45,8 @@ public sealed partial class KafkaLiveFeed(
         }
     }
 
-    public Task<ReplayedUpdates?> ReplayAsync(string userId, FeedPosition from, FeedPosition to, CancellationToken cancellationToken) =>
-        replay.ReadAsync(userId, PartitionOffsets.Of(from), PartitionOffsets.Of(to), cancellationToken);
+    public Task<ReplayedUpdates?> ReplayAsync(string userId, IReadOnlyCollection<int> listIds, FeedPosition from, FeedPosition to, CancellationToken cancellationToken) =>
+        replay.ReadAsync(userId, listIds, PartitionOffsets.Of(from), PartitionOffsets.Of(to), cancellationToken);
 
     public bool TryParsePosition(string? text, [NotNullWhen(true)] out FeedPosition? position)
     {
@@ -102,11 +102,25 @@ public sealed partial class KafkaLiveFeed(
         lock (_gate)
         {
             _position = _position.After(result.Partition.Value, result.Offset.Value);
-            if (message is not { } m || !_connections.Has(m.UserId)) return;
+            if (message is not var (route, envelope)) return;
+            KafkaLiveUpdate Update() => new(result.Partition.Value, result.Offset.Value, _position, envelope);
 
-            var closed = _connections.Deliver(m.UserId, new KafkaLiveUpdate(result.Partition.Value, result.Offset.Value, _position, m.Envelope));
-            for (var i = 0; i < closed; i++) LogConnectionBehind(logger, m.UserId);
+            if (route.ListId is not { } listId)
+            {
+                if (_connections.Has(route.UserId!)) LogBehind(_connections.Deliver(route.UserId!, Update()), route.UserId!);
+                return;
+            }
+            // A member who joins receives the update that says so; one who leaves receives it as the last of the list's.
+            if (route.JoinedList is not null) _connections.Joined(listId, route.UserId!);
+            if (_connections.HasMembersOf(listId)) LogBehind(_connections.DeliverToList(listId, Update()), $"list {listId}");
+            if (route.LeftList is not null) _connections.Removed(listId, route.UserId!);
+            if (route.DeletedList is not null) _connections.Deleted(listId);
         }
+    }
+
+    private void LogBehind(int closed, string whose)
+    {
+        for (var i = 0; i < closed; i++) LogConnectionBehind(logger, whose);
     }
 
     /// <summary>
@@ -143,6 +157,6 @@ public sealed partial class KafkaLiveFeed(
     [LoggerMessage(LogLevel.Warning, "Live updates: the message at {Position} is not an event envelope; skipped.")]
     private static partial void LogNotAnEnvelope(ILogger logger, string position);
 
-    [LoggerMessage(LogLevel.Warning, "Live updates: a connection of user {UserId} fell behind and was closed; its client resumes from its last event id.")]
-    private static partial void LogConnectionBehind(ILogger logger, string userId);
+    [LoggerMessage(LogLevel.Warning, "Live updates: a connection (of {Whose}) fell behind and was closed; its client resumes from its last event id.")]
+    private static partial void LogConnectionBehind(ILogger logger, string whose);
 }

@@ -30,7 +30,7 @@ public sealed class EventSchemaTests
                 RemindBefore: "PT15M",
                 Recurrence: "FREQ=WEEKLY",
                 SeriesId: Guid.Parse("0192f0c4-0000-7000-8000-000000000001"),
-                Occurrence: 1),
+                Occurrence: 1) { ListId = 5, ActorId = "user-uuid" },
             Clock);
 
         AssertJson($$"""
@@ -56,7 +56,10 @@ public sealed class EventSchemaTests
                 "recurrence": "FREQ=WEEKLY",
                 "series_id": "0192f0c4-0000-7000-8000-000000000001",
                 "occurrence": 1,
-                "pinned": false
+                "pinned": false,
+                "assignee_id": null,
+                "list_id": 5,
+                "actor_id": "user-uuid"
               }
             }
             """, EventJson.SerializeToUtf8Bytes(envelope));
@@ -70,7 +73,7 @@ public sealed class EventSchemaTests
             {
                 ["status"] = new("pending", "completed"),
                 ["priority"] = new("medium", "high"),
-            }),
+            }) { ListId = 5, ActorId = "other-user-uuid" },
             Clock);
 
         AssertJson($$"""
@@ -85,7 +88,9 @@ public sealed class EventSchemaTests
                 "changes": {
                   "status": {"old": "pending", "new": "completed"},
                   "priority": {"old": "medium", "new": "high"}
-                }
+                },
+                "list_id": 5,
+                "actor_id": "other-user-uuid"
               }
             }
             """, EventJson.SerializeToUtf8Bytes(envelope));
@@ -94,7 +99,7 @@ public sealed class EventSchemaTests
     [Fact]
     public void Task_deleted_serializes_to_the_seed_shape()
     {
-        var envelope = EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(123, "user-uuid"), Clock);
+        var envelope = EventEnvelope.Create(TaskEventTypes.Deleted, new TaskDeletedData(123, "user-uuid") { ListId = 5, ActorId = "user-uuid" }, Clock);
 
         AssertJson($$"""
             {
@@ -102,7 +107,7 @@ public sealed class EventSchemaTests
               "event_type": "task.deleted",
               "version": "1.0",
               "timestamp": "2025-01-16T10:00:00Z",
-              "data": { "task_id": 123, "user_id": "user-uuid" }
+              "data": { "task_id": 123, "user_id": "user-uuid", "list_id": 5, "actor_id": "user-uuid" }
             }
             """, EventJson.SerializeToUtf8Bytes(envelope));
     }

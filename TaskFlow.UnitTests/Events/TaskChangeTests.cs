@@ -87,7 +87,7 @@ public sealed class TaskChangeTests
         var task = new TaskItem { Id = 7, UserId = "u", Title = "Plan", Tags = [], Priority = TaskPriority.High };
         task.SetStatus(TaskItemStatus.InProgress, DateTimeOffset.UnixEpoch);
 
-        var created = task.ToCreatedData();
+        var created = task.ToCreatedData(actorId: "u");
 
         Assert.Equal((TaskEventStatus.InProgress, TaskEventPriority.High), (created.Status, created.Priority));
     }

@@ -23,13 +23,20 @@ public sealed class TypedEventTests
     {
         [typeof(TaskCreatedData)] = new TaskCreatedData(7, "user-7", "Plan the offsite", "All of it", TaskEventPriority.High, "work",
             new DateOnly(2030, 1, 7), TaskEventStatus.InProgress, ["q1", "team"], DateTimeOffset.Parse("2030-01-07T08:00:00Z"), "Europe/Berlin",
-            DateTimeOffset.Parse("2030-01-07T07:45:00Z"), "PT15M", "FREQ=WEEKLY", Guid.Parse("0192f0c4-0000-7000-8000-000000000001"), 3, Pinned: true),
+            DateTimeOffset.Parse("2030-01-07T07:45:00Z"), "PT15M", "FREQ=WEEKLY", Guid.Parse("0192f0c4-0000-7000-8000-000000000001"), 3, Pinned: true,
+            AssigneeId: "user-8") { ListId = 12, ActorId = "user-9" },
         [typeof(TaskUpdatedData)] = new TaskUpdatedData(7, "user-7", new Dictionary<string, FieldChange>
         {
             ["status"] = new("pending", "completed"),
             ["due_at"] = new(null, "2030-01-07T08:00:00Z"),
-        }),
-        [typeof(TaskDeletedData)] = new TaskDeletedData(7, "user-7"),
+        }) { ListId = 12, ActorId = "user-9" },
+        [typeof(TaskDeletedData)] = new TaskDeletedData(7, "user-7") { ListId = 12, ActorId = "user-9" },
+        [typeof(ListChangedData)] = new ListChangedData(ListId: 12, Name: "Groceries", Color: "#16a34a", OwnerId: "user-7", IsInbox: false, ActorId: "user-9"),
+        [typeof(ListDeletedData)] = new ListDeletedData(ListId: 12, ActorId: "user-7"),
+        [typeof(ListMemberJoinedData)] = new ListMemberJoinedData(ListId: 12, UserId: "user-8", Role: ListEventRole.Viewer, ActorId: "user-8"),
+        [typeof(ListMemberRemovedData)] = new ListMemberRemovedData(ListId: 12, UserId: "user-8", ActorId: "user-7"),
+        [typeof(ListInvitationCreatedData)] = new ListInvitationCreatedData(InvitationId: Guid.Parse("0192f0c4-0000-7000-8000-000000000003"),
+            UserId: "user-8", ListId: 12, ListName: "Groceries", Role: ListEventRole.Editor, InvitedBy: "user-7"),
         [typeof(ReminderDueData)] = new ReminderDueData(7, "user-7", "Plan the offsite", DateTimeOffset.Parse("2030-01-07T08:00:00Z"),
             DateTimeOffset.Parse("2030-01-07T07:45:00Z"), DateTimeOffset.Parse("2030-01-07T07:45:00.125Z")),
         [typeof(NotificationCreatedData)] = new NotificationCreatedData(Guid.Parse("0192f0c4-0000-7000-8000-000000000002"), "user-7", 7,

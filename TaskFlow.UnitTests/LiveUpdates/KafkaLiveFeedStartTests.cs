@@ -28,7 +28,7 @@ public sealed class KafkaLiveFeedStartTests
     [Fact]
     public async Task A_new_stream_waits_for_a_starting_feed_only_so_long()
     {
-        var subscribing = _feed.SubscribeAsync("user", TestContext.Current.CancellationToken);
+        var subscribing = _feed.SubscribeAsync("user", [1], TestContext.Current.CancellationToken);
 
         _clock.Advance(KafkaLiveFeed.StartWait - TimeSpan.FromMilliseconds(1));
         Assert.False(subscribing.IsCompleted, "gave up before StartWait");

@@ -46,14 +46,15 @@ public sealed class TaskFieldsTests
         Assert.Empty(alike);
 
         var response = JsonSerializer.SerializeToNode(task.ToResponse(), EventJson.Options)!.AsObject();
-        var created = JsonSerializer.SerializeToNode(task.ToCreatedData(), EventJson.Options)!.AsObject();
+        var created = JsonSerializer.SerializeToNode(task.ToCreatedData(actorId: "user-9"), EventJson.Options)!.AsObject();
         var changed = TaskChangedData(task);
 
         AssertCarries("TaskResponse", response, expected, [.. TaskFields.All.Select(f => f.Name), "task_id", "created_at", "updated_at"]);
-        AssertCarries("task.created", created, expected, [.. TaskFields.SettableNames, "series_id", "occurrence", "task_id", "user_id"]);
+        AssertCarries("task.created", created, expected, [.. TaskFields.SettableNames, "series_id", "occurrence", "task_id", "user_id", "actor_id"]);
         AssertCarries("task.changed task", changed["task"]!.AsObject(), expected, [.. response.Select(p => p.Key)]);
         Assert.Equal(task.Id, changed["task_id"]!.GetValue<int>());
         Assert.Equal(task.UserId, changed["user_id"]!.GetValue<string>());
+        Assert.Equal(task.ListId, changed["list_id"]!.GetValue<int>());
     }
 
     /// <summary>
@@ -73,6 +74,7 @@ public sealed class TaskFieldsTests
         var values = TaskFields.All.ToDictionary(field => field.Name, field => Wire(field.Value(task)));
         values["task_id"] = Wire(task.Id);
         values["user_id"] = Wire(task.UserId);
+        values["actor_id"] = Wire("user-9");
         values["created_at"] = Wire(task.CreatedAt);
         values["updated_at"] = Wire(task.UpdatedAt);
         return values;
@@ -96,6 +98,8 @@ public sealed class TaskFieldsTests
         {
             Id = 42,
             UserId = "user-7",
+            ListId = 31,
+            AssigneeId = "user-8",
             Title = "Water the plants",
             Description = "The ferns first",
             Priority = TaskPriority.High,

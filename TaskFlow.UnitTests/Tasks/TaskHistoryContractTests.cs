@@ -24,7 +24,10 @@ public sealed class TaskHistoryContractTests
             {
                 ["title"] = new(Old: JsonValue.Create("Plan"), New: JsonValue.Create("Plan the offsite")),
                 ["due_date"] = new(Old: null, New: JsonValue.Create("2030-01-08")),
-            });
+            },
+            ListId: 5,
+            ActorId: "user-9",
+            Actor: "grace@example.com");
 
         var json = JsonSerializer.Serialize(entry, EventJson.Options);
         var read = JsonSerializer.Deserialize<TaskHistoryEntry>(json, EventJson.Options);
@@ -34,7 +37,10 @@ public sealed class TaskHistoryContractTests
               "event_id": "0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b",
               "event_type": "task.updated",
               "timestamp": "2030-01-02T02:04:05Z",
-              "changes": { "title": { "old": "Plan", "new": "Plan the offsite" }, "due_date": { "old": null, "new": "2030-01-08" } }
+              "changes": { "title": { "old": "Plan", "new": "Plan the offsite" }, "due_date": { "old": null, "new": "2030-01-08" } },
+              "list_id": 5,
+              "actor_id": "user-9",
+              "actor": "grace@example.com"
             }
             """;
         Assert.Equal(JsonNode.Parse(Expected)!.ToJsonString(), json);

@@ -9,7 +9,7 @@ namespace TaskFlow.UnitTests.Tasks;
 public sealed class TaskQueryTests
 {
     private static TaskQueryParameters Parameters(string? sort = null, string? limit = null, string? cursor = null, string? status = null, string? dueBefore = null) =>
-        new(status, null, null, null, null, dueBefore, null, null, sort, limit, cursor);
+        new(status, null, null, null, null, dueBefore, null, null, null, null, sort, limit, cursor);
 
     [Theory]
     [InlineData("sort", "bogus")]

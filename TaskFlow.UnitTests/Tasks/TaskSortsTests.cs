@@ -19,7 +19,7 @@ public sealed class TaskSortsTests
     public static TheoryData<string> Sorts => [.. TaskSorts.Values];
 
     private static TaskQueryParameters Parameters(string sort, string? cursor = null) =>
-        new(null, null, null, null, null, null, null, null, sort, "1", cursor);
+        new(null, null, null, null, null, null, null, null, null, null, sort, "1", cursor);
 
     [Theory]
     [MemberData(nameof(Sorts))]
@@ -37,7 +37,7 @@ public sealed class TaskSortsTests
 
     [Theory]
     [MemberData(nameof(Sorts))]
-    public void Each_sort_walks_an_index_on_user_its_column_and_id(string value)
+    public void Each_sort_walks_an_index_on_list_its_column_and_id(string value)
     {
         var sort = TaskSorts.Find(value)!;
         var column = ((MemberExpression)sort.Key.Column(sort.Descending).Body).Member.Name;
@@ -45,7 +45,7 @@ public sealed class TaskSortsTests
 
         var indexes = db.Model.FindEntityType(typeof(TaskItem))!.GetIndexes().Select(index => index.Properties.Select(p => p.Name).ToArray());
 
-        Assert.Contains([nameof(TaskItem.UserId), column, nameof(TaskItem.Id)], indexes);
+        Assert.Contains([nameof(TaskItem.ListId), column, nameof(TaskItem.Id)], indexes);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace TaskFlow.Workers.Audit;
 public static class AuditEndpoints
 {
     /// <summary>Fields of task.created that are identity, not content, so they are not shown as changes.</summary>
-    private static readonly HashSet<string> IdentityFields = ["task_id", "user_id"];
+    private static readonly HashSet<string> IdentityFields = ["task_id", "user_id", "actor_id"];
 
     public static RouteGroupBuilder MapAuditEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -22,16 +22,13 @@ public static class AuditEndpoints
     }
 
     /// <summary>
-    /// The task's events that carry this user's id, oldest first. Creation shows each initial value as a change
-    /// from null; an update shows its changes; a deletion shows none.
+    /// The task's events, oldest first (the Api decides who may see them, by the list each names). Creation shows each
+    /// initial value as a change from null; an update shows its changes; a deletion shows none.
     /// </summary>
-    private static async Task<Results<Ok<List<TaskHistoryEntry>>, BadRequest<string>>> HistoryAsync(
-        int taskId, string? user_id, WorkersDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<List<TaskHistoryEntry>>> HistoryAsync(int taskId, WorkersDbContext db, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(user_id)) return TypedResults.BadRequest("user_id is required.");
-
         var entries = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.TaskId == taskId && a.UserId == user_id)
+            .Where(a => a.TaskId == taskId)
             .OrderBy(a => a.OccurredAt).ThenBy(a => a.Id)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(entries.Select(ToHistoryEntry).ToList());
@@ -48,6 +45,12 @@ public static class AuditEndpoints
                 .ToDictionary(field => field.Key, field => new HistoryChange(null, field.Value!.DeepClone())),
             _ => [],
         };
-        return new TaskHistoryEntry(entry.EventId, entry.EventType, entry.OccurredAt, changes);
+        return new TaskHistoryEntry(
+            EventId: entry.EventId,
+            EventType: entry.EventType,
+            Timestamp: entry.OccurredAt,
+            Changes: changes,
+            ListId: data["list_id"]?.GetValue<int>(),
+            ActorId: data["actor_id"]?.GetValue<string>() ?? entry.UserId);
     }
 }

@@ -44,7 +44,9 @@ public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options)
             reminder.HasKey(r => r.TaskId);
             reminder.Property(r => r.TaskId).ValueGeneratedNever();
             reminder.Property(r => r.UserId).HasMaxLength(450);
+            reminder.Property(r => r.AssigneeId).HasMaxLength(450);
             reminder.Ignore(r => r.IsPending);
+            reminder.Ignore(r => r.Recipient);
             reminder.HasIndex(r => r.RemindAt);
         });
 

@@ -2,17 +2,18 @@ namespace TaskFlow.Workers.Notifications;
 
 public enum DeliveryStatus { Pending, Delivered, Failed }
 
-/// <summary>A reminder delivered to a user: always in the app, and to their webhook when they have one.</summary>
+/// <summary>A reminder (or an assignment) delivered to a user: always in the app, and to their webhook when they have one.</summary>
 public sealed class Notification
 {
     public required Guid Id { get; init; }
     public required string UserId { get; init; }
     public required int TaskId { get; init; }
-    /// <summary>The reminder.due event this came from: unique, so a redelivered reminder adds nothing.</summary>
+    /// <summary>The event this came from (reminder.due, or the task event that assigned the task): unique, so a redelivered one adds nothing.</summary>
     public required Guid ReminderEventId { get; init; }
     public required string Title { get; init; }
     public required string Message { get; init; }
     public DateTimeOffset? DueAt { get; init; }
+    /// <summary>When the reminder was due (for an assignment: when it was made).</summary>
     public required DateTimeOffset RemindAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ReadAt { get; set; }

@@ -8,10 +8,11 @@ namespace TaskFlow.Workers.Notifications;
 
 public static class NotificationsFeature
 {
-    /// <summary>Notifications from fired reminders, and their delivery to each user's webhook.</summary>
+    /// <summary>Notifications from fired reminders and from assignments, and their delivery to each user's webhook.</summary>
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
         builder.AddEventConsumer<NotificationRecorder, ReminderDueData>(new ConsumerRegistration(Topics.Reminders, NotificationRecorder.ConsumerGroup));
+        builder.AddEventConsumer<AssignmentNotifier, TaskEventData>(new ConsumerRegistration(Topics.TaskEvents, AssignmentNotifier.ConsumerGroup));
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Deliveries retry on their own schedule (recorded per notification); the client only ever reaches allowed addresses.
         builder.Services.AddSingleton(WebhookAddressPolicy.FromConfiguration(builder.Configuration));

@@ -81,7 +81,7 @@ public sealed partial class ReminderFiringService(
             }
             var remindAt = reminder.RemindAt!.Value;
             var envelope = EventEnvelope.Create(ReminderEventTypes.EventIdFor(reminder.TaskId, remindAt), ReminderEventTypes.Due,
-                new ReminderDueData(reminder.TaskId, reminder.UserId, reminder.Title, reminder.DueAt, remindAt, now), clock);
+                new ReminderDueData(reminder.TaskId, reminder.Recipient, reminder.Title, reminder.DueAt, remindAt, now), clock);
             var message = new OutgoingMessage(Topics.Reminders, reminder.TaskId.ToString(CultureInfo.InvariantCulture),
                 envelope.EventId, envelope.EventType, EventJson.SerializeToUtf8Bytes(envelope));
             firing.Add((reminder, publisher.PublishAsync(message, cancellationToken)));

@@ -7,7 +7,7 @@ namespace TaskFlow.Workers.Reminders;
 
 /// <summary>
 /// Keeps the reminder schedule in step with task-events: a new or moved reminder is (re)scheduled, a completed or
-/// deleted task's reminder is cancelled. The database rows are written first; Redis follows them. A consumed batch is
+/// deleted task's reminder is cancelled, and a reminder follows the task's assignee (else its creator). The database rows are written first; Redis follows them. A consumed batch is
 /// one read of the rows it touches, one upsert, one delete, and one round of Redis updates; a task that had no
 /// reminder before the batch and has none after it costs Redis nothing (most tasks never have one).
 /// </summary>
@@ -35,6 +35,8 @@ public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedul
                     if (!reminders.TryGetValue(created.TaskId, out var reminder))
                         reminders[created.TaskId] = reminder = new ScheduledReminder { TaskId = created.TaskId, UserId = created.UserId, Title = created.Title };
                     reminder.Title = created.Title;
+                    reminder.UserId = created.UserId;
+                    reminder.AssigneeId = created.AssigneeId;
                     reminder.DueAt = created.DueAt;
                     reminder.RemindAt = created.RemindAt;
                     reminder.IsCompleted = created.Status == TaskEventStatus.Completed;
@@ -73,12 +75,13 @@ public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedul
         if (changed.Count > 0)
         {
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO scheduled_reminders (task_id, user_id, title, due_at, remind_at, is_completed)
+                INSERT INTO scheduled_reminders (task_id, user_id, assignee_id, title, due_at, remind_at, is_completed)
                 SELECT * FROM unnest({changed.Select(r => r.TaskId).ToArray()}, {changed.Select(r => r.UserId).ToArray()},
+                                     {changed.Select(r => r.AssigneeId).ToArray()},
                                      {changed.Select(r => r.Title).ToArray()}, {changed.Select(r => r.DueAt?.ToUniversalTime()).ToArray()},
                                      {changed.Select(r => r.RemindAt?.ToUniversalTime()).ToArray()}, {changed.Select(r => r.IsCompleted).ToArray()})
-                ON CONFLICT (task_id) DO UPDATE SET title = excluded.title, due_at = excluded.due_at,
-                    remind_at = excluded.remind_at, is_completed = excluded.is_completed
+                ON CONFLICT (task_id) DO UPDATE SET user_id = excluded.user_id, assignee_id = excluded.assignee_id, title = excluded.title,
+                    due_at = excluded.due_at, remind_at = excluded.remind_at, is_completed = excluded.is_completed
                 """, cancellationToken);
         }
         if (deleted.Length > 0)
@@ -87,6 +90,9 @@ public sealed class ReminderScheduleUpdater(WorkersDbContext db, ReminderSchedul
 
     private static void Apply(ScheduledReminder reminder, TaskUpdatedData updated)
     {
+        // user_id is the task's creator as of this update: it moves to the list's owner when its creator leaves.
+        reminder.UserId = updated.UserId;
+        if (updated.ChangeOf(TaskEventFields.AssigneeId) is { } assignee) reminder.AssigneeId = assignee.New;
         if (updated.ChangeOf(TaskEventFields.Title) is { } title) reminder.Title = title.New;
         if (updated.ChangeOf(TaskEventFields.DueAt) is { } dueAt) reminder.DueAt = dueAt.New;
         if (updated.ChangeOf(TaskEventFields.RemindAt) is { } remindAt) reminder.RemindAt = remindAt.New;

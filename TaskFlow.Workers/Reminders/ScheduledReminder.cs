@@ -7,7 +7,10 @@ namespace TaskFlow.Workers.Reminders;
 public sealed class ScheduledReminder
 {
     public required int TaskId { get; init; }
-    public required string UserId { get; init; }
+    /// <summary>Who created the task (or took it over when its creator left its list).</summary>
+    public required string UserId { get; set; }
+    /// <summary>The member the task is assigned to, if any.</summary>
+    public string? AssigneeId { get; set; }
     public required string Title { get; set; }
     public DateTimeOffset? DueAt { get; set; }
     public DateTimeOffset? RemindAt { get; set; }
@@ -16,4 +19,7 @@ public sealed class ScheduledReminder
     public DateTimeOffset? FiredRemindAt { get; set; }
 
     public bool IsPending => RemindAt is not null && !IsCompleted && FiredRemindAt != RemindAt;
+
+    /// <summary>Who a reminder goes to: the task's assignee, else whoever created it (always members of its list).</summary>
+    public string Recipient => AssigneeId ?? UserId;
 }

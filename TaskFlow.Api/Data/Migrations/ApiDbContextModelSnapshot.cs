@@ -332,6 +332,134 @@ namespace TaskFlow.Api.Data.Migrations
                     b.ToTable("refresh_token_families", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Api.Lists.ListInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("invited_by");
+
+                    b.Property<int>("ListId")
+                        .HasColumnType("integer")
+                        .HasColumnName("list_id");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("role");
+
+                    b.HasKey("Id")
+                        .HasName("pk_list_invitations");
+
+                    b.HasIndex("NormalizedEmail")
+                        .HasDatabaseName("ix_list_invitations_normalized_email");
+
+                    b.HasIndex("ListId", "NormalizedEmail")
+                        .IsUnique()
+                        .HasDatabaseName("ix_list_invitations_list_id_normalized_email");
+
+                    b.ToTable("list_invitations", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Api.Lists.ListMember", b =>
+                {
+                    b.Property<int>("ListId")
+                        .HasColumnType("integer")
+                        .HasColumnName("list_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("role");
+
+                    b.HasKey("ListId", "UserId")
+                        .HasName("pk_list_members");
+
+                    b.HasIndex("UserId", "ListId")
+                        .HasDatabaseName("ix_list_members_user_id_list_id");
+
+                    b.ToTable("list_members", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Api.Lists.TaskList", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Color")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("color");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsInbox")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_inbox");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("owner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_task_lists");
+
+                    b.HasIndex("OwnerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_task_lists_inbox")
+                        .HasFilter("is_inbox");
+
+                    b.ToTable("task_lists", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Api.Tasks.IdempotencyRecord", b =>
                 {
                     b.Property<string>("UserId")
@@ -377,6 +505,11 @@ namespace TaskFlow.Api.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("nextval('task_ids')");
 
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("assignee_id");
+
                     b.Property<string>("Category")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
@@ -418,6 +551,10 @@ namespace TaskFlow.Api.Data.Migrations
                     b.Property<DateTimeOffset>("DueKey")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_key");
+
+                    b.Property<int>("ListId")
+                        .HasColumnType("integer")
+                        .HasColumnName("list_id");
 
                     b.Property<int?>("Occurrence")
                         .HasColumnType("integer")
@@ -501,46 +638,50 @@ namespace TaskFlow.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_tasks");
 
-                    b.HasIndex("UserId", "CategoryKey")
-                        .HasDatabaseName("ix_tasks_user_id_category_key");
+                    b.HasIndex("ListId", "CategoryKey")
+                        .HasDatabaseName("ix_tasks_list_id_category_key");
 
-                    b.HasIndex("UserId", "Description")
-                        .HasDatabaseName("ix_tasks_user_id_description_trgm");
+                    b.HasIndex("ListId", "Description")
+                        .HasDatabaseName("ix_tasks_list_id_description_trgm");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("UserId", "Description"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("UserId", "Description"), new[] { null, "gin_trgm_ops" });
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ListId", "Description"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("ListId", "Description"), new[] { null, "gin_trgm_ops" });
 
-                    b.HasIndex("UserId", "Tags")
-                        .HasDatabaseName("ix_tasks_user_id_tags");
+                    b.HasIndex("ListId", "Tags")
+                        .HasDatabaseName("ix_tasks_list_id_tags");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("UserId", "Tags"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ListId", "Tags"), "gin");
 
-                    b.HasIndex("UserId", "Title")
-                        .HasDatabaseName("ix_tasks_user_id_title_trgm");
+                    b.HasIndex("ListId", "Title")
+                        .HasDatabaseName("ix_tasks_list_id_title_trgm");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("UserId", "Title"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("UserId", "Title"), new[] { null, "gin_trgm_ops" });
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ListId", "Title"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("ListId", "Title"), new[] { null, "gin_trgm_ops" });
 
-                    b.HasIndex("UserId", "CreatedAt", "Id")
-                        .HasDatabaseName("ix_tasks_user_id_created_at_id");
+                    b.HasIndex("AssigneeId", "DueKey", "Id")
+                        .HasDatabaseName("ix_tasks_assignee_id_due_key_id")
+                        .HasFilter("assignee_id IS NOT NULL");
 
-                    b.HasIndex("UserId", "DescendingDueKey", "Id")
-                        .HasDatabaseName("ix_tasks_user_id_descending_due_key_id");
+                    b.HasIndex("ListId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_tasks_list_id_created_at_id");
 
-                    b.HasIndex("UserId", "DueKey", "Id")
-                        .HasDatabaseName("ix_tasks_user_id_due_key_id");
+                    b.HasIndex("ListId", "DescendingDueKey", "Id")
+                        .HasDatabaseName("ix_tasks_list_id_descending_due_key_id");
 
-                    b.HasIndex("UserId", "Priority", "Id")
-                        .HasDatabaseName("ix_tasks_user_id_priority_id");
+                    b.HasIndex("ListId", "DueKey", "Id")
+                        .HasDatabaseName("ix_tasks_list_id_due_key_id");
 
-                    b.HasIndex("UserId", "SeriesId", "Occurrence")
-                        .HasDatabaseName("ix_tasks_user_id_series_id_occurrence");
+                    b.HasIndex("ListId", "Priority", "Id")
+                        .HasDatabaseName("ix_tasks_list_id_priority_id");
 
-                    b.HasIndex("UserId", "TitleKey", "Id")
-                        .HasDatabaseName("ix_tasks_user_id_title_key_id");
+                    b.HasIndex("ListId", "SeriesId", "Occurrence")
+                        .HasDatabaseName("ix_tasks_list_id_series_id_occurrence");
 
-                    b.HasIndex("UserId", "UpdatedAt", "Id")
-                        .HasDatabaseName("ix_tasks_user_id_updated_at_id");
+                    b.HasIndex("ListId", "TitleKey", "Id")
+                        .HasDatabaseName("ix_tasks_list_id_title_key_id");
+
+                    b.HasIndex("ListId", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_tasks_list_id_updated_at_id");
 
                     b.ToTable("tasks", (string)null);
                 });
@@ -679,6 +820,43 @@ namespace TaskFlow.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_token_families_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("TaskFlow.Api.Lists.ListInvitation", b =>
+                {
+                    b.HasOne("TaskFlow.Api.Lists.TaskList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_invitations_task_lists_list_id");
+                });
+
+            modelBuilder.Entity("TaskFlow.Api.Lists.ListMember", b =>
+                {
+                    b.HasOne("TaskFlow.Api.Lists.TaskList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_members_task_lists_list_id");
+
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_members_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("TaskFlow.Api.Tasks.TaskItem", b =>
+                {
+                    b.HasOne("TaskFlow.Api.Lists.TaskList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tasks_lists_list_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,18 +1,30 @@
 import { ApiError, request, session, signIn, signOut, signUp } from './api.js';
+import { avatar } from './avatars.js';
 import { setupChat } from './chat.js';
 import { el } from './dom.js';
 import { dueText, formatInstant } from './format.js';
+import { setupInvitations } from './invitations.js';
+import { setupLists, swatch } from './lists.js';
 import { connectLive } from './live.js';
 import { describeDuration, setupQuickAdd } from './quickadd.js';
+import { setupShare } from './share.js';
 import { allZones, browserZone, instantToZoned, isZone, zonedToInstant } from './zones.js';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { items: [], nextCursor: null, editing: null, editorSaved: null, historyTask: null, disconnect: null, notificationsApi: null };
+const state = {
+  items: [], nextCursor: null, editing: null, editorSaved: null, historyTask: null, disconnect: null, notificationsApi: null,
+  me: null, tasksTicket: 0,
+};
 let quickAdd = null;
 let chat = null;
+let lists = null;
+let share = null;
+let invitations = null;
 
+// A target is an element or a selector of one.
 function showError(target, error) {
-  $(target).textContent = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  const node = typeof target === 'string' ? $(target) : target;
+  node.textContent = error instanceof ApiError || error instanceof Error ? error.message : String(error);
 }
 
 function debounce(fn, ms) {
@@ -55,8 +67,15 @@ async function submitAuth(event) {
 function showAuth() {
   state.disconnect?.();
   state.disconnect = null;
+  state.me = null;
+  state.items = [];
+  state.tasksTicket++;
   quickAdd?.reset();
   chat?.reset();
+  share?.close();
+  lists?.reset();
+  invitations?.reset();
+  hideNotice();
   $('#session').hidden = true;
   $('#tasks-view').hidden = true;
   $('#auth-view').hidden = false;
@@ -69,7 +88,17 @@ async function showTasks() {
   $('#session').hidden = false;
   $('#who').textContent = session.get().email;
   startLive();
-  await Promise.all([loadTasks(), loadLabels(), loadNotifications()]);
+  // The lists first: which one is shown, and what the user may do in it, decides what the task list asks for.
+  await Promise.all([loadMe(), lists.load()]);
+  await Promise.all([loadTasks(), loadLabels(), loadNotifications(), invitations.load()]);
+}
+
+async function loadMe() {
+  try {
+    state.me = await request('GET', '/api/me');
+  } catch (error) {
+    await handleFailure(error, '#list-error');
+  }
 }
 
 async function handleFailure(error, target) {
@@ -77,10 +106,100 @@ async function handleFailure(error, target) {
   showError(target, error);
 }
 
+// ---- what is shown: a list, or a view across lists ----
+/** Whether the user may add tasks where they are looking (not in a list they only view). */
+function canCreateHere() {
+  const view = lists.view();
+  return view.kind !== 'list' || lists.canEdit(view.listId);
+}
+
+/** The list a new task goes in: the one shown, if the user may add to it; else (a view across lists) their Inbox. */
+function defaultListId() {
+  const view = lists.view();
+  if (view.kind === 'list' && lists.canEdit(view.listId)) return view.listId;
+  return lists.inbox()?.list_id ?? null;
+}
+
+/** Fields a new task gets from where it is created: the list shown, or the user themselves in "Assigned to me". */
+function creationFields() {
+  const view = lists.view();
+  if (view.kind === 'list') return { list_id: view.listId };
+  if (view.kind === 'assigned' && state.me) return { assignee_id: state.me.user_id };
+  return {};
+}
+
+const EMPTY_TEXT = {
+  all: 'No tasks here yet. Type one in the box above, or use “New task”.',
+  assigned: 'Nothing is assigned to you. Tasks you add here are assigned to you.',
+  list: 'No tasks in this list yet. Type one in the box above, or use “New task”.',
+  viewOnly: 'No tasks in this list yet.',
+};
+
+// The controls that fit what is shown: nothing to create with in a list the user only views.
+function showViewControls() {
+  const creating = canCreateHere();
+  $('#quick-add').hidden = !creating;
+  $('#new-task').hidden = !creating;
+  const kind = lists.view().kind;
+  $('#empty').textContent = EMPTY_TEXT[creating ? kind : 'viewOnly'];
+}
+
+function viewChanged() {
+  // Back or forward while signed out changes nothing that is shown.
+  if ($('#tasks-view').hidden) return;
+  hideNotice({ unlessLoss: true });
+  showViewControls();
+  state.items = [];
+  renderTasks();
+  loadTasks();
+}
+
+// ---- messages about lists that went away ----
+function showNotice(text, { loss = false } = {}) {
+  $('#notice-text').textContent = text;
+  $('#notice').dataset.loss = String(loss);
+  $('#notice').hidden = false;
+}
+
+// Switching lists dismisses a message, but not the switch the page made itself away from a list the user lost: they
+// would not see why. That message goes with the next switch (or its close button).
+function hideNotice({ unlessLoss = false } = {}) {
+  if (unlessLoss && $('#notice').dataset.loss === 'true') { $('#notice').dataset.loss = 'false'; return; }
+  $('#notice').hidden = true;
+  $('#notice-text').textContent = '';
+}
+
+/** Takes the tasks of a list that is no longer the user's off the page, with the dialogs open on it. */
+function clearList(listId, message) {
+  // A load under way may have read the list's tasks before it went: its answer is not shown.
+  state.tasksTicket++;
+  state.items = state.items.filter((task) => task.list_id !== listId);
+  renderTasks();
+  if (message) showNotice(message, { loss: true });
+  if (share.listId() === listId) share.close();
+  if (state.historyTask?.list_id === listId) $('#history').close();
+  if ($('#editor').open && state.editing?.list_id === listId) $('#editor').close();
+  reloadTasks();
+}
+
+/** The list is gone (the user lost it, left it, or it was deleted): its tasks, dialogs and view go with it. */
+function dropList(listId, message) {
+  clearList(listId, message?.(lists.nameOf(listId)));
+  // Shows "All tasks" instead when the list was on view.
+  lists.forget(listId);
+  // A load of the lists under way was dropped by forget: read them again, now without this one.
+  refreshLists();
+}
+
+const lostAccess = (name) => `You no longer have access to “${name}”.`;
+
 // ---- the task list ----
 function query(cursor) {
   const params = new URLSearchParams();
   const add = (name, value) => { if (value) params.append(name, value); };
+  const view = lists.view();
+  if (view.kind === 'list') add('list_id', String(view.listId));
+  if (view.kind === 'assigned') add('assignee', 'me');
   add('q', $('#search').value.trim());
   add('status', $('#filter-status').value);
   add('priority', $('#filter-priority').value);
@@ -94,19 +213,38 @@ function query(cursor) {
 }
 
 async function loadTasks({ more = false } = {}) {
+  // Only the answer to the latest request is shown: after a switch of lists, an earlier one would show the wrong tasks.
+  const ticket = ++state.tasksTicket;
+  const view = lists.view();
   try {
-    const page = await request('GET', query(more ? state.nextCursor : null));
+    const page = await request('GET', query(more ? state.nextCursor : null), undefined, { allow404: true });
+    if (ticket !== state.tasksTicket) return;
+    if (page === null) {
+      // The list shown is no longer the user's (the news of it is on its way through the live updates).
+      if (view.kind === 'list') dropList(view.listId, lostAccess);
+      return;
+    }
     state.items = more ? [...state.items, ...page.items] : page.items;
     state.nextCursor = page.next_cursor;
     $('#list-error').textContent = '';
     renderTasks();
   } catch (error) {
-    await handleFailure(error, '#list-error');
+    if (ticket === state.tasksTicket) await handleFailure(error, '#list-error');
   }
 }
 
 // Every change (here or in another window) reloads the list, so filters and sort always hold.
 const reloadTasks = debounce(() => { loadTasks(); loadLabels(); }, 120);
+const refreshLists = debounce(() => lists.load(), 120);
+
+/** Whether a change of a task (a task.* event's data) may change what is shown. */
+function concernsView(data) {
+  const view = lists.view();
+  if (view.kind === 'all') return true;
+  if (state.items.some((task) => task.task_id === data.task_id)) return true;
+  if (view.kind === 'list') return (data.list_id ?? data.task?.list_id) === view.listId;
+  return Boolean(state.me) && data.task?.assignee_id === state.me.user_id;
+}
 
 async function loadLabels() {
   try {
@@ -124,17 +262,33 @@ function isOverdue(task) {
   return task.due_date ? task.due_date < new Date().toISOString().slice(0, 10) : false;
 }
 
+function assigneeBadge(task) {
+  if (!task.assignee_id) return null;
+  const person = lists.person(task.assignee_id)
+    ?? (task.assignee_id === state.me?.user_id ? state.me : { user_id: task.assignee_id, email: null });
+  const who = task.assignee_id === state.me?.user_id ? 'you' : person.email ?? 'a former member';
+  return el('span', { class: 'assignee', dataset: { assigneeId: task.assignee_id } },
+    avatar(person, `Assigned to ${who}`), el('span', { class: 'visually-hidden' }, `Assigned to ${who}`));
+}
+
 function renderTask(task) {
   const done = task.status === 'completed';
+  // In a list the user only views, a task is shown without the controls that would change it (the Api answers 403).
+  const editable = lists.canEdit(task.list_id);
   const toggle = el('input', { type: 'checkbox', 'aria-label': done ? `Reopen “${task.title}”` : `Complete “${task.title}”` });
   toggle.checked = done;
-  toggle.addEventListener('change', () => act(done ? 'reopen' : 'complete', task));
-  return el('li', { class: `task${done ? ' done' : ''}`, dataset: { taskId: task.task_id } },
+  if (editable) toggle.addEventListener('change', () => act(done ? 'reopen' : 'complete', task));
+  else toggle.disabled = true;
+  // Across lists, each task says which list it is in.
+  const list = lists.view().kind === 'list' ? null : lists.byId(task.list_id);
+  return el('li', { class: `task${done ? ' done' : ''}${editable ? '' : ' read-only'}`, dataset: { taskId: task.task_id, listId: task.list_id } },
     toggle,
     el('div', {},
       el('div', { class: 'title' }, task.title),
       task.description ? el('div', { class: 'description' }, task.description) : null,
       el('div', { class: 'meta' },
+        list && lists.all().length > 1 ? el('span', { class: 'chip list-chip' }, swatch(list), list.name) : null,
+        editable ? null : el('span', { class: 'chip' }, 'View only'),
         task.pinned ? el('span', { class: 'chip pinned' }, 'Pinned') : null,
         el('span', { class: `chip ${task.priority}` }, `${task.priority} priority`),
         task.status === 'in_progress' ? el('span', { class: 'chip' }, 'in progress') : null,
@@ -143,9 +297,10 @@ function renderTask(task) {
         task.recurrence ? el('span', { class: 'chip' }, `↻ ${task.recurrence}`) : null,
         task.tags.map((tag) => el('span', { class: 'chip tag' }, `#${tag}`)))),
     el('div', { class: 'task-actions' },
-      el('button', { class: 'button ghost', type: 'button', onclick: () => openEditor(task) }, 'Edit'),
+      assigneeBadge(task),
+      editable ? el('button', { class: 'button ghost', type: 'button', onclick: () => openEditor(task) }, 'Edit') : null,
       el('button', { class: 'button ghost', type: 'button', onclick: () => openHistory(task) }, 'History'),
-      el('button', { class: 'button ghost danger', type: 'button', onclick: () => act('delete', task) }, 'Delete')));
+      editable ? el('button', { class: 'button ghost danger', type: 'button', onclick: () => act('delete', task) }, 'Delete') : null));
 }
 
 function renderTasks() {
@@ -190,6 +345,10 @@ function openEditor(task = null, { draft = null, onSaved = null } = {}) {
   const fields = task ?? draft;
   const zone = fields?.time_zone ?? browserZone;
   form.time_zone.value = zone;
+  const listId = task?.list_id ?? defaultListId();
+  fillListOptions(listId);
+  const assignee = task ? task.assignee_id : draft?.assignee_id ?? creationFields().assignee_id;
+  fillAssigneeOptions(listId, assignee ?? null);
   if (fields) {
     form.title.value = fields.title ?? '';
     form.description.value = fields.description ?? '';
@@ -216,6 +375,26 @@ function openEditor(task = null, { draft = null, onSaved = null } = {}) {
   form.title.focus();
 }
 
+function fillListOptions(listId) {
+  const select = $('#editor-form').list_id;
+  const choices = lists.editable();
+  // The task's own list is offered even when the lists on the page do not say the user may edit it (not loaded yet).
+  if (listId !== null && !choices.some((list) => list.list_id === listId)) choices.push({ list_id: listId, name: lists.nameOf(listId) });
+  select.replaceChildren(...choices.map((list) => el('option', { value: String(list.list_id) }, list.name)));
+  select.value = listId === null ? '' : String(listId);
+  select.disabled = choices.length === 0;
+}
+
+/** The people a task of the list may be assigned to: its owner and editors (a viewer cannot be, the Api says). */
+function fillAssigneeOptions(listId, assigneeId) {
+  const select = $('#editor-form').assignee_id;
+  const members = (lists.byId(listId)?.members ?? []).filter((m) => m.role !== 'viewer');
+  select.replaceChildren(el('option', { value: '' }, 'Nobody'),
+    ...members.map((m) => el('option', { value: m.user_id }, m.user_id === state.me?.user_id ? `${m.email} (me)` : m.email ?? 'Someone')));
+  // Someone who cannot take tasks of this list (the task moves to a list they are not in) is nobody there.
+  select.value = members.some((m) => m.user_id === assigneeId) ? assigneeId : '';
+}
+
 function editorBody() {
   const form = $('#editor-form');
   const zone = form.time_zone.value.trim() || browserZone;
@@ -239,6 +418,12 @@ function editorBody() {
   if (form.remind_before.value) body.remind_before = form.remind_before.value;
   const recurrence = form.recurrence_preset.value === 'custom' ? form.rrule.value.trim() : form.recurrence_preset.value;
   if (recurrence) body.recurrence = recurrence;
+  // List and assignee go out only when they change: a move or an assignment someone else made meanwhile stays.
+  const listId = form.list_id.value ? Number(form.list_id.value) : null;
+  const assigneeId = form.assignee_id.value || null;
+  const before = state.editing ?? { list_id: null, assignee_id: null };
+  if (listId !== null && listId !== before.list_id) body.list_id = listId;
+  if (assigneeId !== (before.assignee_id ?? null)) body.assignee_id = assigneeId;
   return body;
 }
 
@@ -282,6 +467,8 @@ async function loadHistory() {
     $('#history-list').replaceChildren(...history.map((entry) => el('li', { dataset: { eventType: entry.event_type } },
       el('div', {},
         el('span', { class: 'kind' }, EVENT_NAMES[entry.event_type] ?? entry.event_type), ' ',
+        // Who made the change: in a shared list it may be anyone of its members.
+        entry.actor ? [el('span', { class: 'actor' }, `by ${entry.actor}`), ' '] : null,
         el('span', { class: 'when' }, formatInstant(entry.timestamp))),
       Object.entries(entry.changes ?? {})
         .filter(([, change]) => renderValue(change.old) !== renderValue(change.new))
@@ -359,6 +546,24 @@ function toggleBell(open = $('#notifications').hidden) {
 }
 
 // ---- live updates ----
+function listChanged(type, data) {
+  const me = state.me?.user_id;
+  if (type === 'list.invitation_created') { invitations.load(); return; }
+  if (type === 'list.member_removed' && data.user_id === me) {
+    dropList(data.list_id, data.actor_id === me ? (name) => `You left “${name}”.` : lostAccess);
+    return;
+  }
+  if (type === 'list.deleted') {
+    dropList(data.list_id, data.actor_id === me ? null : (name) => `“${name}” was deleted by its owner, with its tasks.`);
+    return;
+  }
+  // Joined somewhere (perhaps by accepting in another window): that invitation is answered.
+  if (type === 'list.member_joined' && data.user_id === me) invitations.load();
+  // Renamed, recoloured, handed over, someone joined, left or got another role: the sidebar, the heading, the
+  // share dialog and which tasks may be changed follow the lists as the Api has them now.
+  refreshLists();
+}
+
 function startLive() {
   state.disconnect?.();
   const setLive = (liveState) => {
@@ -368,10 +573,15 @@ function startLive() {
   state.disconnect = connectLive({
     onState: setLive,
     onResync: () => { reloadTasks(); loadNotifications(); },
+    // Lists and invitations are read again on every (re)connection: what changed while away is not all replayed.
+    onReady: () => { refreshLists(); invitations.load(); },
     onEnvelope: (envelope) => {
+      const data = envelope.data ?? {};
       if (envelope.event_type.startsWith('task.')) {
-        reloadTasks();
-        if (state.historyTask?.task_id === envelope.data?.task_id) loadHistory();
+        if (concernsView(data)) reloadTasks();
+        if (state.historyTask?.task_id === data.task_id) loadHistory();
+      } else if (envelope.event_type.startsWith('list.')) {
+        listChanged(envelope.event_type, data);
       } else {
         loadNotifications();
       }
@@ -400,6 +610,33 @@ function wire() {
   for (const id of ['#filter-status', '#filter-priority', '#filter-overdue', '#sort']) $(id).addEventListener('change', () => loadTasks());
   $('#more').addEventListener('click', () => loadTasks({ more: true }));
 
+  lists = setupLists({
+    nav: $('#sidebar'),
+    head: $('#list-head'),
+    dialog: $('#list-dialog'),
+    onViewChanged: viewChanged,
+    onListsChanged: () => { showViewControls(); renderTasks(); share.refresh(); },
+    // Gone while the page was not told (the stream was away): as if it had been.
+    onLost: (list) => clearList(list.list_id, lostAccess(list.name)),
+    onShare: (list) => share.open(list.list_id),
+    fail: handleFailure,
+  });
+  share = setupShare({
+    dialog: $('#share'),
+    lists,
+    me: () => state.me,
+    onChanged: () => lists.load(),
+    onLeft: (list) => dropList(list.list_id, (name) => `You left “${name}”.`),
+    fail: handleFailure,
+  });
+  invitations = setupInvitations({
+    banner: $('#invitations'),
+    // The list just joined is shown (the live update of joining it refreshes the lists too).
+    onAccepted: async (list) => { await lists.load(); if (lists.byId(list.list_id)) lists.show({ kind: 'list', listId: list.list_id }); },
+    fail: handleFailure,
+  });
+  $('#notice-close').addEventListener('click', () => hideNotice());
+
   $('#new-task').addEventListener('click', () => openEditor());
   quickAdd = setupQuickAdd({
     form: $('#quick-add'),
@@ -410,8 +647,13 @@ function wire() {
     // As the editor's save: the list reloads (and the live update of the new task reloads it again).
     onCreated: () => reloadTasks(),
     onUnauthorized: async () => { await signOut(); showAuth(); },
+    fields: creationFields,
   });
   $('#editor-form').addEventListener('submit', saveEditor);
+  $('#editor-form').list_id.addEventListener('change', (event) => {
+    const form = $('#editor-form');
+    fillAssigneeOptions(Number(event.target.value), form.assignee_id.value || null);
+  });
   $('#editor-cancel').addEventListener('click', () => $('#editor').close());
   $('#editor-form').recurrence_preset.addEventListener('change', (event) => {
     $('#rrule-label').hidden = event.target.value !== 'custom';
@@ -437,7 +679,7 @@ function wire() {
     const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName);
     const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
     if (!typing && plain && !$('#tasks-view').hidden && !modal) {
-      if (event.key === 'n') { event.preventDefault(); openEditor(); }
+      if (event.key === 'n' && canCreateHere()) { event.preventDefault(); openEditor(); }
       if (event.key === '/') { event.preventDefault(); $('#search').focus(); }
       if (event.key === 'a') { event.preventDefault(); chat.open(); }
     }

@@ -1,16 +1,17 @@
 // The signed-in user's live updates over Server-Sent Events. EventSource reconnects by itself and sends the
-// last event id, so the server replays what was missed; a `resync` event means that was too long ago.
+// last event id, so the server replays what was missed; a `resync` event means that was too long ago. Every `ready`
+// (the first, and each after a reconnect) also runs onReady, for what the page reads outside the replay (the lists).
 
 // A stream the browser gave up on is opened again after this pause, so a server that keeps refusing is not hammered.
 const REOPEN_DELAY_MS = 1000;
 
-export function connectLive({ onEnvelope, onResync, onState, onUnauthorized }) {
+export function connectLive({ onEnvelope, onResync, onReady, onState, onUnauthorized }) {
   let source;
   let closed = false;
 
   function open(reopened) {
     source = new EventSource('/api/updates');
-    source.addEventListener('ready', () => onState('live'));
+    source.addEventListener('ready', () => { onState('live'); onReady(); });
     // A new EventSource has no last event id to resume from: whatever happened meanwhile needs a reload.
     if (reopened) source.addEventListener('ready', () => onResync(), { once: true });
     source.addEventListener('resync', () => onResync());

@@ -59,9 +59,11 @@ const firstMessage = (error) => String(error?.message ?? error).split('\n')[0];
 
 /**
  * Wires the quick-add form. openDraft(task) opens the full editor on a parsed task body; onCreated() runs after a
- * task was created; onUnauthorized() when the session is gone. Returns { reset } to empty the box and preview.
+ * task was created; onUnauthorized() when the session is gone; fields() gives the task fields the line is saved with
+ * besides what it says (the list shown, so the task lands where the user is looking). Returns { reset } to empty the
+ * box and preview.
  */
-export function setupQuickAdd({ form, input, button, preview, openDraft, onCreated, onUnauthorized }) {
+export function setupQuickAdd({ form, input, button, preview, openDraft, onCreated, onUnauthorized, fields = () => ({}) }) {
   // Every keystroke and every save takes a new number; an answer renders only while its number is still the latest.
   let latest = 0;
   let timer;
@@ -119,7 +121,7 @@ export function setupQuickAdd({ form, input, button, preview, openDraft, onCreat
     clearTimeout(timer);
     const ticket = ++latest;
     try {
-      await request('POST', '/api/tasks', body(text));
+      await request('POST', '/api/tasks', { ...body(text), ...fields() });
       // What was typed while saving is a new line: it stays, and gets its own preview.
       if (input.value === text) {
         input.value = '';

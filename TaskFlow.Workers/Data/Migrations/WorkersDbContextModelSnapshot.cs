@@ -295,6 +295,11 @@ namespace TaskFlow.Workers.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("task_id");
 
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("assignee_id");
+
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");
