@@ -46,7 +46,8 @@ public sealed class EventContractBrokerTests(TaskFlowServices app)
             [Messaging.Topics.Reminders] = app.ReadTopic(Messaging.Topics.Reminders, _ => true, found => found.Any(m => IsFor(m, "reminder.due", taskId)), Wait),
             [Messaging.Topics.TaskUpdates] = app.ReadTopic(Messaging.Topics.TaskUpdates, _ => true,
                 found => found.Any(m => IsFor(m, "task.changed", taskId)) && found.Any(m => IsFor(m, "task.removed", deletedId))
-                    && found.Any(m => IsFor(m, "notification.created", taskId)) && found.Any(m => IsForList(m, ListEventTypes.Deleted, listId)), Wait),
+                    && found.Any(m => IsFor(m, "notification.created", taskId)) && found.Any(m => IsForList(m, ListEventTypes.Deleted, listId))
+                    && found.Any(m => IsForList(m, ListEventTypes.InvitationCreated, listId)), Wait),
         };
 
         foreach (var messages in seen.Values) messages.RemoveAll(m => m.Headers.ContainsKey(HandMadeHeader));

@@ -17,7 +17,7 @@ namespace TaskFlow.IntegrationTests.Fuzz;
 public sealed class FuzzTests(TaskFlowServices app, ITestOutputHelper output)
 {
     private const int DefaultSeed = 20261130;
-    private const int DefaultRequests = 10_000;
+    private const int DefaultRequests = 6_000;
     private const int Users = 40;
     private const int Lanes = 4;
     private static readonly TimeSpan SlowLimit = TimeSpan.FromSeconds(2);

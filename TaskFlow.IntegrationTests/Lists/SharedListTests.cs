@@ -15,50 +15,57 @@ public sealed class SharedListTests(TaskFlowServices app)
 
     private Task<Team> TeamAsync(bool freshPeople = true) => Team.StartAsync(app, "Release checklist", freshPeople);
 
-    public static TheoryData<string, string> RolesAndOperations =>
-        new(from role in new[] { "owner", "editor", "viewer", "stranger" }
-            from operation in new[] { "list", "get", "history", "create", "update", "complete", "delete", "invite", "rename", "delete_list" }
-            select (role, operation));
+    /// <summary>Every operation the matrix checks, in an order that leaves deleting the list last.</summary>
+    private static readonly string[] Operations = ["list", "get", "history", "create", "update", "complete", "delete", "invite", "rename", "delete_list"];
 
-    /// <summary>Read: every member. Tasks: owner and editors. The list itself: its owner. Anyone else: as if nothing were there.</summary>
+    /// <summary>
+    /// Read: every member. Tasks: owner and editors. The list itself: its owner. Anyone else: as if nothing were there.
+    /// One case per role tries every operation (each on a task of its own) and reports every one that answered wrong.
+    /// </summary>
     [Theory]
-    [MemberData(nameof(RolesAndOperations))]
-    public async Task Each_role_may_do_what_its_role_allows_and_no_more(string role, string operation)
+    [InlineData("owner")]
+    [InlineData("editor")]
+    [InlineData("viewer")]
+    [InlineData("stranger")]
+    public async Task Each_role_may_do_what_its_role_allows_and_no_more(string role)
     {
         var team = await TeamAsync(freshPeople: false);
         var user = team.InRole(role);
-        var taskId = await team.Owner.CreateTaskIdAsync(new { title = "Tag the release", list_id = team.ListId });
         var member = role != "stranger";
         var editsTasks = role is "owner" or "editor";
+        var wrong = new List<string>();
 
-        var (response, expected) = operation switch
+        foreach (var operation in Operations)
         {
-            "list" => (await user.Http.GetAsync($"/api/tasks?list_id={team.ListId}"), member ? HttpStatusCode.OK : HttpStatusCode.NotFound),
-            "get" => (await user.Http.GetAsync($"/api/tasks/{taskId}"), member ? HttpStatusCode.OK : HttpStatusCode.NotFound),
-            "history" => (await user.Http.GetAsync($"/api/tasks/{taskId}/history"), member ? HttpStatusCode.OK : HttpStatusCode.NotFound),
-            "create" => (await user.Http.PostAsJsonAsync("/api/tasks", new { title = "Write the notes", list_id = team.ListId }),
-                editsTasks ? HttpStatusCode.Created : member ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound),
-            "update" => (await user.PatchAsync($"/api/tasks/{taskId}", """{"priority":"high"}"""), Changing(member, editsTasks)),
-            "complete" => (await user.Http.PostAsync($"/api/tasks/{taskId}/complete", null), Changing(member, editsTasks)),
-            "delete" => (await user.Http.DeleteAsync($"/api/tasks/{taskId}"), editsTasks ? HttpStatusCode.NoContent : member ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound),
-            "invite" => (await user.Http.PostAsJsonAsync($"/api/lists/{team.ListId}/invitations", new { email = "someone@example.test" }), Owning(role, HttpStatusCode.Created)),
-            "rename" => (await user.PatchAsync($"/api/lists/{team.ListId}", """{"name":"Renamed"}"""), Owning(role, HttpStatusCode.OK)),
-            "delete_list" => (await user.Http.DeleteAsync($"/api/lists/{team.ListId}"), Owning(role, HttpStatusCode.NoContent)),
-            _ => throw new ArgumentOutOfRangeException(nameof(operation)),
-        };
+            var taskId = await team.Owner.CreateTaskIdAsync(new { title = "Tag the release", list_id = team.ListId });
+            var (response, expected) = operation switch
+            {
+                "list" => (await user.Http.GetAsync($"/api/tasks?list_id={team.ListId}"), member ? HttpStatusCode.OK : HttpStatusCode.NotFound),
+                "get" => (await user.Http.GetAsync($"/api/tasks/{taskId}"), member ? HttpStatusCode.OK : HttpStatusCode.NotFound),
+                "history" => (await user.Http.GetAsync($"/api/tasks/{taskId}/history"), member ? HttpStatusCode.OK : HttpStatusCode.NotFound),
+                "create" => (await user.Http.PostAsJsonAsync("/api/tasks", new { title = "Write the notes", list_id = team.ListId }),
+                    editsTasks ? HttpStatusCode.Created : member ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound),
+                "update" => (await user.PatchAsync($"/api/tasks/{taskId}", """{"priority":"high"}"""), Changing(member, editsTasks)),
+                "complete" => (await user.Http.PostAsync($"/api/tasks/{taskId}/complete", null), Changing(member, editsTasks)),
+                "delete" => (await user.Http.DeleteAsync($"/api/tasks/{taskId}"), editsTasks ? HttpStatusCode.NoContent : member ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound),
+                "invite" => (await user.Http.PostAsJsonAsync($"/api/lists/{team.ListId}/invitations", new { email = "someone@example.test" }), Owning(role, HttpStatusCode.Created)),
+                "rename" => (await user.PatchAsync($"/api/lists/{team.ListId}", """{"name":"Renamed"}"""), Owning(role, HttpStatusCode.OK)),
+                "delete_list" => (await user.Http.DeleteAsync($"/api/lists/{team.ListId}"), Owning(role, HttpStatusCode.NoContent)),
+                _ => throw new ArgumentOutOfRangeException(nameof(role)),
+            };
 
-        Assert.True(expected == response.StatusCode, $"{role} {operation}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        if (!response.IsSuccessStatusCode)
-        {
-            var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
-            Assert.False(string.IsNullOrWhiteSpace(problem?["detail"]?.GetValue<string>()), $"{role} {operation}: a refusal says why");
+            if (expected != response.StatusCode)
+                wrong.Add($"{operation}: {(int)response.StatusCode}, expected {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+            else if (!response.IsSuccessStatusCode && string.IsNullOrWhiteSpace((await response.Content.ReadFromJsonAsync<JsonObject>())?["detail"]?.GetValue<string>()))
+                wrong.Add($"{operation}: a refusal that does not say why");
+            // Whatever a refused request was, the task is as it was.
+            if (!editsTasks && operation is "update" or "complete" or "delete")
+            {
+                var task = await team.Owner.Http.GetFromJsonAsync<JsonObject>($"/api/tasks/{taskId}");
+                if ((task!["priority"]!.GetValue<string>(), task["status"]!.GetValue<string>()) != ("medium", "pending")) wrong.Add($"{operation} changed the task: {task}");
+            }
         }
-        // Whatever a refused request was, the task is as it was.
-        if (!editsTasks && operation is "update" or "complete" or "delete")
-        {
-            var task = await team.Owner.Http.GetFromJsonAsync<JsonObject>($"/api/tasks/{taskId}");
-            Assert.Equal(("medium", "pending"), (task!["priority"]!.GetValue<string>(), task["status"]!.GetValue<string>()));
-        }
+        Assert.True(wrong.Count == 0, $"{role}:\n{string.Join("\n", wrong)}");
     }
 
     private static HttpStatusCode Changing(bool member, bool editsTasks) =>

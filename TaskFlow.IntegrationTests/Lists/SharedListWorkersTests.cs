@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace TaskFlow.IntegrationTests.Lists;
@@ -65,5 +66,28 @@ public sealed class SharedListWorkersTests(TaskFlowServices app)
         var reminder = await editor.WaitForNotificationsAsync(2, n => n["task_id"]!.GetValue<int>() == taskId);
         Assert.Contains(reminder, n => n!["message"]!.GetValue<string>().StartsWith("Reminder", StringComparison.Ordinal));
         Assert.DoesNotContain(await owner.NotificationsAsync(), (JsonNode? n) => n!["task_id"]!.GetValue<int>() == taskId);
+    }
+
+    [Fact]
+    public async Task The_next_occurrence_of_a_recurring_task_stays_in_its_list_with_its_assignee_for_every_member()
+    {
+        var (owner, editor, listId) = await SharedAsync();
+        var editorId = await editor.UserIdAsync();
+        var first = await owner.CreateTaskAsync(new { title = "Water the plants", list_id = listId, assignee_id = editorId, due_date = "2030-03-30", recurrence = "weekly" });
+        var seriesId = first["series_id"]!.GetValue<string>();
+
+        // The assignee completes it; the next occurrence is created for the list, not for either of them alone.
+        Assert.Equal(HttpStatusCode.OK, (await editor.Http.PostAsync($"/api/tasks/{first["task_id"]}/complete", null)).StatusCode);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JsonArray occurrences = [];
+        while (DateTime.UtcNow < deadline && occurrences.Count < 2)
+        {
+            occurrences = (await owner.Http.GetFromJsonAsync<JsonObject>($"/api/series/{seriesId}"))!["occurrences"]!.AsArray();
+            if (occurrences.Count < 2) await Task.Delay(250);
+        }
+        Assert.Equal(2, occurrences.Count);
+
+        var next = await editor.Http.GetFromJsonAsync<JsonObject>($"/api/tasks/{occurrences[1]!["task_id"]}");
+        Assert.Equal((listId, editorId, "2030-04-06"), (next!["list_id"]!.GetValue<int>(), next["assignee_id"]!.GetValue<string>(), next["due_date"]!.GetValue<string>()));
     }
 }

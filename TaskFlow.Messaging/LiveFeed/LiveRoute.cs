@@ -29,11 +29,11 @@ public sealed record LiveRoute(string EventType, int? ListId, string? UserId)
     /// <summary>Whether a user who is a member of <paramref name="listIds"/> receives it.</summary>
     public bool Reaches(string userId, IReadOnlySet<int> listIds) => ListId is { } listId ? listIds.Contains(listId) : UserId == userId;
 
-    /// <summary>The list <see cref="UserId"/> joins by this update, if it is such a one.</summary>
-    public int? JoinedList => EventType == ListEventTypes.MemberJoined ? ListId : null;
+    /// <summary>The list <see cref="UserId"/> joins by this update, if it is such a one (and names its member).</summary>
+    public int? JoinedList => EventType == ListEventTypes.MemberJoined && UserId is not null ? ListId : null;
 
-    /// <summary>The list <see cref="UserId"/> sees nothing more of after this update, if it is such a one.</summary>
-    public int? LeftList => EventType == ListEventTypes.MemberRemoved ? ListId : null;
+    /// <summary>The list <see cref="UserId"/> sees nothing more of after this update, if it is such a one (and names its member).</summary>
+    public int? LeftList => EventType == ListEventTypes.MemberRemoved && UserId is not null ? ListId : null;
 
     /// <summary>The list nobody sees anything more of after this update, if it is such a one.</summary>
     public int? DeletedList => EventType == ListEventTypes.Deleted ? ListId : null;

@@ -632,7 +632,8 @@ function wire() {
   invitations = setupInvitations({
     banner: $('#invitations'),
     // The list just joined is shown (the live update of joining it refreshes the lists too).
-    onAccepted: async (list) => { await lists.load(); if (lists.byId(list.list_id)) lists.show({ kind: 'list', listId: list.list_id }); },
+    // The answer is the list joined: shown at once, whatever loads of the lists the live updates set off meanwhile.
+    onAccepted: (list) => { lists.put(list); lists.show({ kind: 'list', listId: list.list_id }); },
     fail: handleFailure,
   });
   $('#notice-close').addEventListener('click', () => hideNotice());

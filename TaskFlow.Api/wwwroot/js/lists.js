@@ -80,11 +80,16 @@ export function setupLists({ nav, head, dialog, onViewChanged, onListsChanged, o
     render();
   }
 
-  /** Puts a list as an answer of the Api has it (a role change answers with the list) in place of the one shown. */
+  /**
+   * Puts a list as an answer of the Api has it (a role change, an accepted invitation) in place of the one shown, or
+   * among the lists when the page does not have it yet (a load under way meanwhile no longer applies: it may predate it).
+   */
   function put(list) {
     latest++;
     names.set(list.list_id, list.name);
-    lists = lists.map((l) => (l.list_id === list.list_id ? list : l));
+    lists = byId(list.list_id)
+      ? lists.map((l) => (l.list_id === list.list_id ? list : l))
+      : [...lists, list].sort((a, b) => (b.is_inbox - a.is_inbox) || a.name.localeCompare(b.name));
     render();
     onListsChanged();
   }
