@@ -74,10 +74,11 @@ public sealed class SharedListUiTests(TaskFlowServices app, Browser browser)
         await ann.CreateTaskAsync("Bake bread");
         await ann.Task("Bake bread").GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         var editor = ann.Page.Locator("#editor");
+        await ann.ExplainFailureAsync(() => Assertions.Expect(editor).ToBeVisibleAsync());
         await Assertions.Expect(editor.GetByLabel("List").Locator("option:checked")).ToHaveTextAsync("Groceries");
         var assignee = editor.GetByLabel("Assignee");
         await Assertions.Expect(assignee.Locator("option")).ToHaveTextAsync(["Nobody", $"{annEmail} (me)", bobEmail]);
-        await assignee.SelectOptionAsync(new SelectOptionValue { Label = bobEmail });
+        await ann.ExplainFailureAsync(() => assignee.SelectOptionAsync(new SelectOptionValue { Label = bobEmail }));
         await ann.ScreenshotAsync("shared-list-assign");
         await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(editor).ToBeHiddenAsync();

@@ -55,7 +55,7 @@ public sealed class UiSession : IAsyncDisposable
         {
             await assertion();
         }
-        catch (PlaywrightException exception)
+        catch (Exception exception) when (exception is PlaywrightException or TimeoutException)
         {
             throw new PlaywrightException($"{exception.Message}\nThe page's Api calls:\n{ApiCalls}\nConsole errors: {string.Join(" | ", _consoleErrors)}");
         }
