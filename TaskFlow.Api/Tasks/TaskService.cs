@@ -380,7 +380,7 @@ public sealed class TaskService(
     {
         task.UpdatedAt = now;
         db.EnqueueEvent(Topics.TaskEvents, TaskKey(task), EventEnvelope.Create(TaskEventTypes.Updated,
-            new TaskUpdatedData(task.Id, task.UserId, changes) { ListId = task.ListId, ActorId = actorId }, clock));
+            new TaskUpdatedData(task.Id, task.UserId, changes) { ListId = task.ListId, ActorId = actorId, Title = task.Title }, clock));
         db.EnqueueTaskUpdate(task, TaskChangeKind.Updated, clock);
     }
 

@@ -86,6 +86,12 @@ public sealed record TaskUpdatedData(
     /// <exception cref="JsonException">A value is not of the field's type (or null where the field never is).</exception>
     public FieldChange<T>? ChangeOf<T>(TaskEventField<T> field) =>
         Changes.TryGetValue(field.Name, out var change) ? new(field.Read(change.Old), field.Read(change.New)) : null;
+
+    /// <summary>
+    /// The task's title after the change, whether or not it changed, so a consumer can name the task (a notification of an
+    /// assignment does); null in events written before it was added (after version 1.0, so optional).
+    /// </summary>
+    public string? Title { get; init; }
 }
 
 public sealed record TaskDeletedData(int TaskId, string UserId) : TaskEventData(TaskId, UserId);

@@ -73,7 +73,7 @@ public sealed class EventSchemaTests
             {
                 ["status"] = new("pending", "completed"),
                 ["priority"] = new("medium", "high"),
-            }) { ListId = 5, ActorId = "other-user-uuid" },
+            }) { ListId = 5, ActorId = "other-user-uuid", Title = "Task title" },
             Clock);
 
         AssertJson($$"""
@@ -89,6 +89,7 @@ public sealed class EventSchemaTests
                   "status": {"old": "pending", "new": "completed"},
                   "priority": {"old": "medium", "new": "high"}
                 },
+                "title": "Task title",
                 "list_id": 5,
                 "actor_id": "other-user-uuid"
               }

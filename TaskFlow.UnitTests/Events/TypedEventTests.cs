@@ -29,7 +29,7 @@ public sealed class TypedEventTests
         {
             ["status"] = new("pending", "completed"),
             ["due_at"] = new(null, "2030-01-07T08:00:00Z"),
-        }) { ListId = 12, ActorId = "user-9" },
+        }) { ListId = 12, ActorId = "user-9", Title = "Plan the offsite" },
         [typeof(TaskDeletedData)] = new TaskDeletedData(7, "user-7") { ListId = 12, ActorId = "user-9" },
         [typeof(ListChangedData)] = new ListChangedData(ListId: 12, Name: "Groceries", Color: "#16a34a", OwnerId: "user-7", IsInbox: false, ActorId: "user-9"),
         [typeof(ListDeletedData)] = new ListDeletedData(ListId: 12, ActorId: "user-7"),

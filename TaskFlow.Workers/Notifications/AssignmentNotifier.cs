@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Consuming;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Workers.Data;
@@ -19,16 +18,14 @@ public sealed class AssignmentNotifier(WorkersDbContext db, TimeProvider clock) 
         var (assignee, title) = consumedEvent.Data switch
         {
             TaskCreatedData created => (created.AssigneeId, created.Title),
-            TaskUpdatedData updated => (updated.ChangeOf(TaskEventFields.AssigneeId)?.New, updated.ChangeOf(TaskEventFields.Title)?.New),
+            TaskUpdatedData updated => (updated.ChangeOf(TaskEventFields.AssigneeId)?.New, updated.Title ?? updated.ChangeOf(TaskEventFields.Title)?.New),
             _ => (null, null),
         };
         if (assignee is null || assignee == consumedEvent.Data.ActorId) return;
 
         var taskId = consumedEvent.Data.TaskId;
-        // An update that assigns does not repeat the title: the scheduler's row of the task has it (for every task
-        // created since it ran), else the notification names the task by its id.
-        title ??= await db.Reminders.AsNoTracking().Where(r => r.TaskId == taskId).Select(r => r.Title).SingleOrDefaultAsync(cancellationToken)
-            ?? $"task {taskId}";
+        // Events from before task.updated carried the title name the task by its id.
+        title ??= $"task {taskId}";
         await db.RecordAsync(new NotificationDraft(
             SourceEventId: consumedEvent.Envelope.EventId,
             UserId: assignee,
