@@ -31,12 +31,8 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
     /// commits. Writers of one task queue up instead of failing on each other's changes.
     /// </summary>
     public Task<TResult> WithLockedTaskAsync<TResult>(int taskId, string userId, Func<TaskItem?, Task<TResult>> work, CancellationToken cancellationToken) =>
-        Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        InTransactionAsync(async ct =>
         {
-            ChangeTracker.Clear();
-            await using var transaction = await Database.BeginTransactionAsync(ct);
-            // The transaction is the unit: a savepoint around SaveChanges would cost two round trips and protect nothing.
-            Database.AutoSavepointsEnabled = false;
             // xmin is a system column: * does not include it, and it is the task's version. The membership is part of
             // the locking read, so a write costs one round trip before its own.
             var task = await Tasks
@@ -47,8 +43,22 @@ public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options)
                     FOR UPDATE OF t
                     """)
                 .SingleOrDefaultAsync(ct);
-            var result = await work(task);
-            await transaction.CommitAsync(ct);
+            return await work(task);
+        }, commits: _ => true, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction (retried whole by the execution strategy) with nothing tracked
+    /// before it, and commits when <paramref name="commits"/> says its result should be kept; otherwise it rolls back.
+    /// </summary>
+    public Task<TResult> InTransactionAsync<TResult>(Func<CancellationToken, Task<TResult>> work, Func<TResult, bool> commits, CancellationToken cancellationToken) =>
+        Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            ChangeTracker.Clear();
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            // The transaction is the unit: a savepoint around SaveChanges would cost two round trips and protect nothing.
+            Database.AutoSavepointsEnabled = false;
+            var result = await work(ct);
+            if (commits(result)) await transaction.CommitAsync(ct);
             return result;
         }, cancellationToken);
 

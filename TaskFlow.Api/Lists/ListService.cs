@@ -18,13 +18,12 @@ public sealed class ListService(ApiDbContext db, ListAccess access, TaskService 
     public async Task<IReadOnlyList<ListResponse>> MineAsync(string userId, CancellationToken cancellationToken)
     {
         await access.InboxIdAsync(userId, cancellationToken);
-        var listIds = await access.ListIdsAsync(userId, cancellationToken);
-        var responses = await ResponsesAsync(listIds, userId, cancellationToken);
+        var responses = await ResponsesAsync(onlyListId: null, userId, cancellationToken);
         return [.. responses.OrderByDescending(l => l.IsInbox).ThenBy(l => l.Name, StringComparer.OrdinalIgnoreCase).ThenBy(l => l.ListId)];
     }
 
     public async Task<ListOutcome<ListResponse>> GetAsync(string userId, int listId, CancellationToken cancellationToken) =>
-        (await ResponsesAsync([listId], userId, cancellationToken)).SingleOrDefault() is { } list
+        (await ResponsesAsync(listId, userId, cancellationToken)).SingleOrDefault() is { } list
             ? new ListOutcome<ListResponse>.Done(list)
             : new ListOutcome<ListResponse>.NotFound("list", listId);
 
@@ -279,14 +278,7 @@ public sealed class ListService(ApiDbContext db, ListAccess access, TaskService 
     /// <see cref="ListOutcome{T}.Done"/>, and rolls back when it returns a refusal.
     /// </summary>
     private Task<ListOutcome<T>?> InTransactionAsync<T>(Func<Task<ListOutcome<T>?>> work, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var outcome = await work();
-            if (outcome is null or ListOutcome<T>.Done) await transaction.CommitAsync(ct);
-            return outcome;
-        }, cancellationToken);
+        db.InTransactionAsync(_ => work(), commits: outcome => outcome is null or ListOutcome<T>.Done, cancellationToken);
 
     private void EnqueueChanged(TaskList list, string actorId) =>
         Enqueue(list.Id, ListEventTypes.Changed, new ListChangedData(
@@ -303,11 +295,12 @@ public sealed class ListService(ApiDbContext db, ListAccess access, TaskService 
     private async Task<string> NormalizedEmailOfAsync(string userId, CancellationToken cancellationToken) =>
         await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.NormalizedEmail).SingleOrDefaultAsync(cancellationToken) ?? "";
 
-    /// <summary>The lists among <paramref name="listIds"/> that the user is a member of, each with its members.</summary>
-    private async Task<List<ListResponse>> ResponsesAsync(IReadOnlyCollection<int> listIds, string userId, CancellationToken cancellationToken)
+    /// <summary>The lists the user is a member of (only <paramref name="onlyListId"/>, when given), each with its members.</summary>
+    private async Task<List<ListResponse>> ResponsesAsync(int? onlyListId, string userId, CancellationToken cancellationToken)
     {
-        var mine = await db.ListMembers.AsNoTracking()
-            .Where(m => m.UserId == userId && listIds.Contains(m.ListId))
+        var memberships = db.ListMembers.AsNoTracking().Where(m => m.UserId == userId);
+        if (onlyListId is { } listId) memberships = memberships.Where(m => m.ListId == listId);
+        var mine = await memberships
             .Join(db.Lists, m => m.ListId, l => l.Id, (m, l) => new { List = l, m.Role })
             .ToListAsync(cancellationToken);
         var ids = mine.Select(m => m.List.Id).ToList();
