@@ -22,7 +22,10 @@ public sealed class AsyncApiPageTests(TaskFlowServices app, Browser browser)
         await page.GotoAsync("/asyncapi/");
 
         // The component draws a navigation copy of some titles that stays hidden at this width: look at what shows.
-        await Assertions.Expect(page.GetByText("TaskFlow events 1.0").Filter(new() { Visible = true }).First).ToBeVisibleAsync();
+        // It renders the document after the page's load event, from a script of several MB: on two cores shared with
+        // the rest of the suite that took longer than the 15 s default once, so the first check waits as long as a
+        // page load may (Browser.NewContextAsync).
+        await Assertions.Expect(page.GetByText("TaskFlow events 1.0").Filter(new() { Visible = true }).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByText("pubsub-kafka").Filter(new() { Visible = true }).First).ToBeVisibleAsync();
         foreach (var topic in Topics.Catalog)
             await Assertions.Expect(page.GetByText(topic.Name, new() { Exact = true }).First).ToBeAttachedAsync();
