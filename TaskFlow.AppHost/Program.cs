@@ -41,7 +41,9 @@ var workers = builder.AddProject<Projects.TaskFlow_Workers>("workers")
     .WithReference(workersdb).WaitFor(workersdb)
     .WithEnvironment("Internal__ApiKey", internalApiKey)
     .WithEnvironment("Messaging__Transport", messagingTransport)
-    .WithDaprSidecar(dapr);
+    .WithDaprSidecar(dapr)
+    // List, re-drive and purge dead letters from the dashboard (the Workers' `dlq` command does the same from a shell).
+    .WithDeadLetterCommands(internalApiKey);
 
 var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     .WithReferenceEnvironment(serviceReferences)

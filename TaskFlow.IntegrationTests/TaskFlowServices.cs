@@ -27,6 +27,8 @@ public class TaskFlowServices : IAsyncLifetime
     private readonly List<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>> _apis = [];
     private readonly List<ServiceHost<global::TaskFlow.Workers.Data.WorkersDbContext>> _workers = [];
     private readonly bool _withApiWithoutChatModel;
+    /// <summary>The Workers also run <see cref="Workers.DeadLetterProbe"/>, a consumer the dead-letter tests make fail.</summary>
+    private readonly bool _withDeadLetterProbe;
     private ServiceHost<global::TaskFlow.Api.Tasks.TaskService>? _apiWithoutChatModel;
     private int _nextApi;
 
@@ -40,6 +42,7 @@ public class TaskFlowServices : IAsyncLifetime
     public TaskFlowServices() : this(apiInstances: 2, workersInstances: 1)
     {
         _withApiWithoutChatModel = true;
+        _withDeadLetterProbe = true;
     }
 
     /// <param name="startWorkers">False for tests that write first and then start the Workers (<see cref="StartWorkersAsync"/>).</param>
@@ -81,7 +84,8 @@ public class TaskFlowServices : IAsyncLifetime
             for (var i = 0; i < _apiInstances; i++)
                 _apis.Add(new(i == 0 ? Infrastructure.ServicePorts["api"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api")));
             for (var i = 0; i < _workersInstances; i++)
-                _workers.Add(new(i == 0 ? Infrastructure.ServicePorts["workers"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("workers")));
+                _workers.Add(new(i == 0 ? Infrastructure.ServicePorts["workers"] : LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("workers"),
+                    _withDeadLetterProbe ? Workers.DeadLetterProbe.AddTo : null));
             // One more Api as a deployment without a chat model runs it (the built-in assistant), on the same data.
             if (_withApiWithoutChatModel)
                 _apiWithoutChatModel = new(LocalInfrastructure.FreePort(), Infrastructure.SettingsOf("api").Where(s => !s.Key.StartsWith("Chat:", StringComparison.Ordinal)).ToDictionary());
@@ -126,6 +130,9 @@ public class TaskFlowServices : IAsyncLifetime
     }
 
     public HttpClient CreateWorkersClient() => _workers[0].CreatePlainClient();
+
+    /// <summary>The settings the AppHost's model gives the Workers (connection strings and the rest), for running its command.</summary>
+    public IReadOnlyDictionary<string, string> WorkersSettings => Infrastructure.SettingsOf("workers");
 
     /// <summary>The first Api instance's container, e.g. to read what it holds.</summary>
     public IServiceProvider ApiServices => _apis[0].Services;

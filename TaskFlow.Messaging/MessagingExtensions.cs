@@ -17,7 +17,7 @@ public static class MessagingExtensions
 {
     /// <summary>
     /// Messaging for this service, in the parts <see cref="MessagingTransport"/> lists: first what every transport
-    /// needs, then the configured transport's own. Consumers are added with <see cref="AddEventConsumer{THandler, TData}"/>,
+    /// needs, then the configured transport's own. Consumers are added with <see cref="AddEventConsumer{THandler, TData}(IHostApplicationBuilder, ConsumerRegistration)"/>,
     /// the Api's live-update feed with <see cref="AddLiveFeed"/>.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
@@ -35,7 +35,8 @@ public static class MessagingExtensions
 
     /// <summary>
     /// Kafka whichever the transport: the bootstrap list from <c>ConnectionStrings:kafka</c> and the clients built from
-    /// it, the catalog's topics created at start, and a <c>kafka</c> health check that asks for metadata.
+    /// it, the catalog's topics created at start, the dead-letter topics' reader (<see cref="KafkaDeadLetters"/>), and a
+    /// <c>kafka</c> health check that asks for metadata.
     /// </summary>
     private static void AddKafkaForEveryTransport(this IHostApplicationBuilder builder)
     {
@@ -46,6 +47,7 @@ public static class MessagingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<KafkaClientFactory>();
+        builder.Services.AddSingleton<KafkaDeadLetters>();
         builder.Services.AddHostedService<TopicProvisioner>();
         // One check, one admin client, for the life of the service: AddCheck<T> alone builds a new instance per run
         // and never disposes it, leaking a librdkafka client (and its threads) every time /health is asked.
@@ -91,18 +93,27 @@ public static class MessagingExtensions
         where THandler : class, IEventHandler<TData>
         where TData : class
     {
-        builder.Services.AddScoped<THandler>();
-        builder.Services.TryAddSingleton<EventDispatcher>();
+        builder.Services.AddEventConsumer<THandler, TData>(builder.Configuration, registration);
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddEventConsumer{THandler, TData}(IHostApplicationBuilder, ConsumerRegistration)"/>
+    public static IServiceCollection AddEventConsumer<THandler, TData>(this IServiceCollection services, IConfiguration configuration, ConsumerRegistration registration)
+        where THandler : class, IEventHandler<TData>
+        where TData : class
+    {
+        services.AddScoped<THandler>();
+        services.TryAddSingleton<EventDispatcher>();
         // Redelivered events are recognised by id in Redis (the service registers its Redis client).
-        builder.Services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
+        services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
         var subscription = new EventSubscription<THandler, TData>(registration);
-        builder.Services.AddSingleton<EventSubscription>(subscription);
-        if (!MessagingTransport.IsDapr(builder.Configuration))
+        services.AddSingleton<EventSubscription>(subscription);
+        if (!MessagingTransport.IsDapr(configuration))
         {
-            builder.Services.AddSingleton<IHostedService>(sp =>
+            services.AddSingleton<IHostedService>(sp =>
                 ActivatorUtilities.CreateInstance<KafkaConsumerHost>(sp, subscription));
         }
-        return builder;
+        return services;
     }
 
     /// <summary>

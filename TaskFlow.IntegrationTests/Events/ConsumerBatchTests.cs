@@ -65,7 +65,7 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
 
         var poison = withPoison[3];
         Assert.Equal([poison.EventId], parked.Select(p => Guid.Parse(p.Message.Headers.GetString(EventHeaders.EventId)!)));
-        Assert.Contains("poison", parked[0].Message.Headers.GetString(KafkaConsumerHost.ErrorHeader));
+        Assert.Contains("poison", parked[0].Message.Headers.GetString(DeadLetterHeaders.Error));
         Assert.Equal(events.Where(e => e != poison).Select(e => e.EventId).Order(), _handled.Counts.Keys.Order());
         Assert.All(_handled.Counts, count => Assert.Equal(1, count.Value));
         Assert.True(_handled.Batches.Any(size => size > 1), $"the events were never handled as a batch: batch sizes {string.Join(",", _handled.Batches)}");
@@ -113,8 +113,8 @@ public sealed class ConsumerBatchTests : IAsyncLifetime
         foreach (var (reason, message) in unreadable)
         {
             var headers = parked[message.EventId].Message.Headers;
-            Assert.Contains(reason, headers.GetString(KafkaConsumerHost.ErrorHeader));
-            Assert.Equal("1", headers.GetString(KafkaConsumerHost.AttemptsHeader));
+            Assert.Contains(reason, headers.GetString(DeadLetterHeaders.Error));
+            Assert.Equal("1", headers.GetString(DeadLetterHeaders.Attempts));
         }
         Assert.Equal([good.EventId], _handled.Counts.Keys);
     }

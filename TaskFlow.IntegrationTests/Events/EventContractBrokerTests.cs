@@ -104,7 +104,7 @@ public sealed class EventContractBrokerTests(TaskFlowServices app)
         var parked = app.ReadTopic(Messaging.Topics.DeadLetterOf(Messaging.Topics.TaskEvents), json => json["event_id"]?.GetValue<string>() == eventId.ToString(),
             found => found.Count >= 1, Wait);
 
-        var reason = parked[0].Headers[KafkaConsumerHost.ErrorHeader];
+        var reason = parked[0].Headers[DeadLetterHeaders.Error];
         Assert.Contains("has version '2.0', which this service does not read (it reads 1.0)", reason);
     }
 

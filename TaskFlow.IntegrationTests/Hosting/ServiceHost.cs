@@ -13,7 +13,8 @@ namespace TaskFlow.IntegrationTests.Hosting;
 /// port, with the settings the AppHost gives it: clients, browsers and the other service reach it over TCP as they
 /// would the real process. Its recent log lines are kept for failure messages.
 /// </summary>
-public sealed class ServiceHost<TEntryPoint>(int port, IReadOnlyDictionary<string, string> settings)
+/// <param name="configureServices">What a test adds to the service's own registrations (a consumer of its own).</param>
+public sealed class ServiceHost<TEntryPoint>(int port, IReadOnlyDictionary<string, string> settings, Action<WebHostBuilderContext, IServiceCollection>? configureServices = null)
     : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
     private const int TestPasswordHashIterations = 1_000;
@@ -45,6 +46,7 @@ public sealed class ServiceHost<TEntryPoint>(int port, IReadOnlyDictionary<strin
         // sign-in here) was the largest single cost of this tier, which signs up a few hundred users on two cores. The
         // same hasher at a lower cost; the end-to-end tier runs the services' own default.
         builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestPasswordHashIterations));
+        if (configureServices is not null) builder.ConfigureServices(configureServices);
     }
 
     /// <summary>The last lines every logger of the service wrote (Information and above).</summary>

@@ -56,6 +56,9 @@ public sealed class UnsupportedEventVersionException(EventEnvelope<JsonElement> 
     $"{envelope.EventType} {envelope.EventId} has version '{envelope.Version}', which this service does not read " +
     $"(it reads {Readable(envelope.EventType)}); deploy a reader of that version first.")
 {
+    /// <summary>The envelope as it came (its data unread).</summary>
+    public EventEnvelope<JsonElement> Envelope => envelope;
+
     private static string Readable(string eventType) =>
         EventCatalog.RecordVersionsOf(eventType).ToList() is { Count: > 0 } versions ? string.Join(", ", versions) : $"no version of {eventType}";
 }

@@ -37,14 +37,6 @@ public sealed partial class KafkaConsumerHost(
     ];
     private readonly HashSet<TopicPartition> _lagReported = [];
 
-    public const string ErrorHeader = "dlq_error";
-    public const string ErrorTypeHeader = "dlq_error_type";
-    public const string SourceTopicHeader = "dlq_source_topic";
-    public const string SourcePartitionHeader = "dlq_source_partition";
-    public const string SourceOffsetHeader = "dlq_source_offset";
-    public const string ConsumerGroupHeader = "dlq_consumer_group";
-    public const string AttemptsHeader = "dlq_attempts";
-
     /// <summary>A consumed message that could be read as an event.</summary>
     private sealed record Delivery(ConsumeResult<string, byte[]> Result, ConsumedEvent<object> Event);
 
@@ -153,7 +145,7 @@ public sealed partial class KafkaConsumerHost(
                 // No envelope, a type or version without a reader, data that does not fit its record: reading it again
                 // will not change that, so park it at once instead of retrying.
                 LogMalformed(logger, _registration.ConsumerGroup, result.TopicPartitionOffset.ToString(), exception.Message);
-                DeadLetterAsync(result, exception, attempts: 1, stoppingToken).GetAwaiter().GetResult();
+                DeadLetterAsync(result, exception, attempts: 1, firstFailedAt: clock.GetUtcNow(), stoppingToken).GetAwaiter().GetResult();
             }
         }
 
@@ -214,6 +206,7 @@ public sealed partial class KafkaConsumerHost(
     {
         using var activity = StartProcessActivity(delivery);
         var eventId = delivery.Event.Envelope.EventId;
+        DateTimeOffset? firstFailedAt = null;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -229,11 +222,12 @@ public sealed partial class KafkaConsumerHost(
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                firstFailedAt ??= clock.GetUtcNow();
                 if (attempt >= _registration.MaxAttempts)
                 {
                     LogGaveUp(logger, exception, _registration.ConsumerGroup, eventId, attempt);
                     activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                    await DeadLetterAsync(delivery.Result, exception, attempt, stoppingToken);
+                    await DeadLetterAsync(delivery.Result, exception, attempt, firstFailedAt.Value, stoppingToken);
                     return false;
                 }
                 var delay = RetryDelay.Doubling(_registration.FirstRetryDelay, attempt, _registration.MaxRetryDelay);
@@ -276,18 +270,19 @@ public sealed partial class KafkaConsumerHost(
         return activity;
     }
 
-    private async Task DeadLetterAsync(ConsumeResult<string, byte[]> result, Exception error, int attempts, CancellationToken stoppingToken)
+    private async Task DeadLetterAsync(ConsumeResult<string, byte[]> result, Exception error, int attempts, DateTimeOffset firstFailedAt, CancellationToken stoppingToken)
     {
         var deadLetterTopic = Topics.DeadLetterOf(result.Topic);
         var headers = new Headers();
         foreach (var header in result.Message.Headers ?? []) headers.Add(header.Key, header.GetValueBytes());
-        headers.Add(ErrorHeader, Encoding.UTF8.GetBytes(error.Message));
-        headers.Add(ErrorTypeHeader, Encoding.UTF8.GetBytes(error.GetType().FullName ?? error.GetType().Name));
-        headers.Add(SourceTopicHeader, Encoding.UTF8.GetBytes(result.Topic));
-        headers.Add(SourcePartitionHeader, Encoding.ASCII.GetBytes(result.Partition.Value.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(SourceOffsetHeader, Encoding.ASCII.GetBytes(result.Offset.Value.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(ConsumerGroupHeader, Encoding.UTF8.GetBytes(_registration.ConsumerGroup));
-        headers.Add(AttemptsHeader, Encoding.ASCII.GetBytes(attempts.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.Error, Encoding.UTF8.GetBytes(error.Message));
+        headers.Add(DeadLetterHeaders.ErrorType, Encoding.UTF8.GetBytes(error.GetType().FullName ?? error.GetType().Name));
+        headers.Add(DeadLetterHeaders.SourceTopic, Encoding.UTF8.GetBytes(result.Topic));
+        headers.Add(DeadLetterHeaders.SourcePartition, Encoding.ASCII.GetBytes(result.Partition.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.SourceOffset, Encoding.ASCII.GetBytes(result.Offset.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.ConsumerGroup, Encoding.UTF8.GetBytes(_registration.ConsumerGroup));
+        headers.Add(DeadLetterHeaders.Attempts, Encoding.ASCII.GetBytes(attempts.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.FirstFailedAt, Encoding.ASCII.GetBytes(firstFailedAt.ToString("O", CultureInfo.InvariantCulture)));
 
         // Parking must not fail silently: keep trying until the broker takes it, or we are stopped (then redelivery).
         while (true)

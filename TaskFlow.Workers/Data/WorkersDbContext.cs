@@ -1,13 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Messaging.Outbox;
 using TaskFlow.Workers.Audit;
+using TaskFlow.Workers.DeadLetters;
 using TaskFlow.Workers.Notifications;
 using TaskFlow.Workers.Recurring;
 using TaskFlow.Workers.Reminders;
 
 namespace TaskFlow.Workers.Data;
 
-/// <summary>The Workers' own database: audit trail, reminder schedule, notifications, webhooks, and an outbox.</summary>
+/// <summary>
+/// The Workers' own database: audit trail, reminder schedule, notifications, webhooks, what operators did with dead
+/// letters, and an outbox.
+/// </summary>
 public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options) : DbContext(options), IOutboxDbContext
 {
     /// <summary>The connection string's name, and the database's.</summary>
@@ -22,6 +26,7 @@ public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options)
     public DbSet<WebhookSubscription> Webhooks => Set<WebhookSubscription>();
     public DbSet<RecurringTask> RecurringTasks => Set<RecurringTask>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<DeadLetterAction> DeadLetterActions => Set<DeadLetterAction>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -68,6 +73,16 @@ public sealed class WorkersDbContext(DbContextOptions<WorkersDbContext> options)
             task.HasKey(t => t.TaskId);
             task.Property(t => t.TaskId).ValueGeneratedNever();
             task.Property(t => t.UserId).HasMaxLength(450);
+        });
+
+        builder.Entity<DeadLetterAction>(action =>
+        {
+            action.ToTable("dead_letter_actions");
+            action.HasKey(a => new { a.Topic, a.Partition, a.Offset });
+            // Kafka's longest topic name.
+            action.Property(a => a.Topic).HasMaxLength(249);
+            action.Property(a => a.Action).HasConversion<string>().HasMaxLength(20);
+            action.Property(a => a.Operator).HasMaxLength(DeadLetterOperator.MaxLength);
         });
 
         builder.Entity<WebhookSubscription>(webhook =>

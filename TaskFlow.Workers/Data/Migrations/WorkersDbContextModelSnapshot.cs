@@ -146,6 +146,47 @@ namespace TaskFlow.Workers.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Workers.DeadLetters.DeadLetterAction", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(249)
+                        .HasColumnType("character varying(249)")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("offset");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("operator");
+
+                    b.HasKey("Topic", "Partition", "Offset")
+                        .HasName("pk_dead_letter_actions");
+
+                    b.ToTable("dead_letter_actions", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Workers.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
