@@ -20,27 +20,27 @@ public sealed class KafkaDeadLetters(KafkaClientFactory clients, IHostEnvironmen
     /// <summary>A parked message as it sits on its topic, and what an operator is shown of it.</summary>
     public sealed record Parked(DeadLetter Letter, Message<string, byte[]> Message);
 
+    /// <summary>What each partition of a dead-letter topic holds: offsets from <c>Low</c> up to (not including) <c>High</c>.</summary>
+    public sealed record PartitionExtent(int Partition, long Low, long High);
+
+    /// <summary>The partitions of <paramref name="deadLetterTopic"/> that hold messages, and which offsets.</summary>
+    public IReadOnlyList<PartitionExtent> Extents(string deadLetterTopic, TimeSpan timeout)
+    {
+        using var reader = clients.CreateReader($"dead-letters-{Guid.NewGuid():N}");
+        return Extents(reader, deadLetterTopic, DateTime.UtcNow + timeout);
+    }
+
     /// <summary>Every message on <paramref name="deadLetterTopic"/>, oldest first per partition.</summary>
     /// <exception cref="TimeoutException">The broker did not hand over what it said it has within <paramref name="timeout"/>.</exception>
     public IReadOnlyList<Parked> Read(string deadLetterTopic, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         using var reader = clients.CreateReader($"dead-letters-{Guid.NewGuid():N}");
-        using var admin = clients.CreateAdminClient();
-        var topic = admin.GetMetadata(deadLetterTopic, timeout).Topics.SingleOrDefault(t => t.Topic == deadLetterTopic);
-        if (topic is null || topic.Error.IsError) return [];
-
-        var ends = new Dictionary<int, long>();
-        var starts = new List<TopicPartitionOffset>();
-        foreach (var partition in topic.Partitions)
-        {
-            var watermarks = reader.QueryWatermarkOffsets(new TopicPartition(deadLetterTopic, partition.PartitionId), Remaining(deadline));
-            if (watermarks.High.Value <= watermarks.Low.Value) continue;
-            ends[partition.PartitionId] = watermarks.High.Value;
-            starts.Add(new TopicPartitionOffset(deadLetterTopic, partition.PartitionId, watermarks.Low));
-        }
+        var extents = Extents(reader, deadLetterTopic, deadline);
         var parked = new List<Parked>();
-        if (starts.Count == 0) return parked;
+        if (extents.Count == 0) return parked;
+        var ends = extents.ToDictionary(extent => extent.Partition, extent => extent.High);
+        var starts = extents.Select(extent => new TopicPartitionOffset(deadLetterTopic, extent.Partition, extent.Low)).ToList();
 
         reader.Assign(starts);
         while (ends.Count > 0)
@@ -115,6 +115,18 @@ public sealed class KafkaDeadLetters(KafkaClientFactory clients, IHostEnvironmen
             DateTimeOffset.TryParse(headers.GetString(DeadLetterHeaders.FirstFailedAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var firstFailed) ? firstFailed : parkedAt,
             parkedAt,
             Encoding.UTF8.GetString(result.Message.Value ?? []));
+    }
+
+    private List<PartitionExtent> Extents(IConsumer<string, byte[]> reader, string deadLetterTopic, DateTime deadline)
+    {
+        using var admin = clients.CreateAdminClient();
+        var topic = admin.GetMetadata(deadLetterTopic, Remaining(deadline)).Topics.SingleOrDefault(t => t.Topic == deadLetterTopic);
+        if (topic is null || topic.Error.IsError) return [];
+        return topic.Partitions
+            .Select(partition => (partition.PartitionId, Watermarks: reader.QueryWatermarkOffsets(new TopicPartition(deadLetterTopic, partition.PartitionId), Remaining(deadline))))
+            .Where(p => p.Watermarks.High.Value > p.Watermarks.Low.Value)
+            .Select(p => new PartitionExtent(p.PartitionId, p.Watermarks.Low.Value, p.Watermarks.High.Value))
+            .ToList();
     }
 
     private static Guid? ParseGuid(string? text) => Guid.TryParse(text, out var id) ? id : null;

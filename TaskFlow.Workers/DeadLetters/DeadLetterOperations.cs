@@ -67,6 +67,19 @@ public sealed partial class DeadLetterOperations(KafkaDeadLetters kafka, Workers
         return views;
     }
 
+    /// <summary>
+    /// How many letters on <paramref name="topic"/>'s dead-letter topic wait for an operator: what its partitions hold,
+    /// less those an operator dealt with (counting only actions on offsets retention has not removed yet).
+    /// </summary>
+    public async Task<long> CountParkedAsync(TopicDefinition topic, CancellationToken cancellationToken)
+    {
+        var extents = await Task.Run(() => kafka.Extents(topic.DeadLetterName, ReadTimeout), cancellationToken);
+        var actions = await db.DeadLetterActions.AsNoTracking().Where(a => a.Topic == topic.DeadLetterName)
+            .Select(a => new { a.Partition, a.Offset }).ToListAsync(cancellationToken);
+        return extents.Sum(extent => extent.High - extent.Low
+            - actions.Count(a => a.Partition == extent.Partition && a.Offset >= extent.Low && a.Offset < extent.High));
+    }
+
     public async Task<DeadLetterView?> ShowAsync(DeadLetterId id, CancellationToken cancellationToken)
     {
         var selection = DeadLetterSelection.One(id);

@@ -9,6 +9,7 @@ public static class DeadLettersFeature
     public static IHostApplicationBuilder AddDeadLetters(this IHostApplicationBuilder builder, bool runAsCommand)
     {
         builder.Services.AddScoped<DeadLetterOperations>();
+        if (!runAsCommand) builder.Services.AddHostedService<DeadLetterBacklogMonitor>();
         if (runAsCommand)
         {
             // The command's output is stdout; the logs (each action's audit line among them) go to stderr.

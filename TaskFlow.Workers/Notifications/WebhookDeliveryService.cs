@@ -8,6 +8,7 @@ using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Webhooks;
 using TaskFlow.Workers.Data;
+using TaskFlow.Workers.Telemetry;
 
 namespace TaskFlow.Workers.Notifications;
 
@@ -112,6 +113,7 @@ public sealed partial class WebhookDeliveryService(
             notification.DeliveredAt = now;
             notification.NextAttemptAt = null;
             notification.LastError = null;
+            WorkersMetrics.RecordWebhookDelivery(WebhookOutcome.Delivered);
             return;
         }
         notification.LastError = error;
@@ -120,10 +122,12 @@ public sealed partial class WebhookDeliveryService(
             notification.DeliveryStatus = DeliveryStatus.Failed;
             notification.NextAttemptAt = null;
             LogGaveUp(logger, notification.Id, notification.Attempts, error);
+            WorkersMetrics.RecordWebhookDelivery(WebhookOutcome.Failed);
             return;
         }
         notification.NextAttemptAt = now + RetryDelay.Doubling(options.Value.FirstRetryDelay, notification.Attempts);
         LogRetrying(logger, notification.Id, notification.Attempts, error);
+        WorkersMetrics.RecordWebhookDelivery(WebhookOutcome.Retrying);
     }
 
     [LoggerMessage(LogLevel.Warning, "Webhook delivery of notification {NotificationId} failed (attempt {Attempts}): {Error} Retrying.")]

@@ -4,6 +4,7 @@ using TaskFlow.Messaging;
 using TaskFlow.Messaging.Events;
 using TaskFlow.Messaging.Publishing;
 using TaskFlow.Workers.Data;
+using TaskFlow.Workers.Telemetry;
 
 namespace TaskFlow.Workers.Reminders;
 
@@ -93,6 +94,7 @@ public sealed partial class ReminderFiringService(
             {
                 await publish;
                 reminder.FiredRemindAt = reminder.RemindAt;
+                WorkersMetrics.ReminderLateness.Record((clock.GetUtcNow() - reminder.RemindAt!.Value).TotalSeconds);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
