@@ -131,6 +131,9 @@ public class TaskFlowServices : IAsyncLifetime
 
     public HttpClient CreateWorkersClient() => _workers[0].CreatePlainClient();
 
+    /// <summary>The first Workers instance's container, e.g. to run its command in this process.</summary>
+    public IServiceProvider WorkersServices => _workers[0].Services;
+
     /// <summary>The settings the AppHost's model gives the Workers (connection strings and the rest), for running its command.</summary>
     public IReadOnlyDictionary<string, string> WorkersSettings => Infrastructure.SettingsOf("workers");
 

@@ -1,4 +1,7 @@
+using System.Data.Common;
 using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.DeadLetters;
 using TaskFlow.Messaging.Events;
@@ -34,9 +37,28 @@ public static class DeadLetterCommand
     {
         var arguments = Arguments.Parse(args.Skip(1));
         if (arguments.Problem is { } problem) return Fail(output, problem);
+        if (arguments.Command is not ("list" or "show" or "redrive" or "purge"))
+            return Fail(output, arguments.Command is null ? "No command given." : $"There is no command '{arguments.Command}'.");
 
-        await using var scope = services.CreateAsyncScope();
-        var operations = scope.ServiceProvider.GetRequiredService<DeadLetterOperations>();
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await RunAsync(arguments, scope.ServiceProvider.GetRequiredService<DeadLetterOperations>(), output, cancellationToken);
+        }
+        catch (OptionsValidationException exception)
+        {
+            output.WriteLine($"The Workers' settings are incomplete: {string.Join(" ", exception.Failures)}");
+            return 2;
+        }
+        catch (Exception exception) when (exception is KafkaException or TimeoutException or DbException)
+        {
+            output.WriteLine($"The broker or the Workers' database did not answer: {exception.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunAsync(Arguments arguments, DeadLetterOperations operations, TextWriter output, CancellationToken cancellationToken)
+    {
         switch (arguments.Command)
         {
             case "list":
@@ -63,7 +85,7 @@ public static class DeadLetterCommand
                 if (results.Count == 0) output.WriteLine($"Nothing parked on {selection.Topic.DeadLetterName}.");
                 return results.All(r => r.Succeeded) ? 0 : 1;
             default:
-                return Fail(output, arguments.Command is null ? "No command given." : $"There is no command '{arguments.Command}'.");
+                throw new InvalidOperationException($"Checked before: {arguments.Command}.");
         }
     }
 
