@@ -32,6 +32,9 @@ public static class KubernetesDeployment
 
     private const string NameLabel = "app.kubernetes.io/name";
 
+    /// <summary>The service whose dead-letter command the dead-letters overlay runs as a Job.</summary>
+    private const string WorkersName = "workers";
+
     internal static IEnumerable<(string Path, string Text)> Files(Deployment deployment)
     {
         var secrets = new ClusterSecrets(deployment);
@@ -39,7 +42,8 @@ public static class KubernetesDeployment
             $"The parameter {parameter.Name} is a secret on a cluster, so it cannot be part of a setting."));
 
         // Made before any file is written, so the Secret's example lists the services' keys first.
-        var serviceObjects = deployment.Services.ToDictionary(service => service, service => ServiceObjects(service, secrets).ToList());
+        var secretSettings = deployment.Services.ToDictionary(service => service, service => SecretSettings(service, secrets));
+        var serviceObjects = deployment.Services.ToDictionary(service => service, service => ServiceObjects(service, secrets, secretSettings[service]).ToList());
         var sidecarResources = Dapr(deployment, secrets).ToList();
         var infrastructure = deployment.Infrastructure.ToList();
         var inCluster = infrastructure.SelectMany(container => InClusterObjects(container, deployment, secrets)).ToList();
@@ -91,12 +95,7 @@ public static class KubernetesDeployment
             {
                 Namespace = Namespace,
                 Resources = ["../../base"],
-                Images = [.. deployment.Services.Select(service => new KustomizeImage
-                {
-                    Name = service.Repository,
-                    NewName = deployment.Images.Registry is null ? null : deployment.Images.Name(service.Repository),
-                    NewTag = deployment.Images.Tag,
-                })],
+                Images = [.. deployment.Services.Select(service => DevImage(deployment, service))],
                 Replicas = [.. deployment.Services.Select(service => new KustomizeReplicas { Name = service.Name, Count = 1 })],
                 SecretGenerator = [new KustomizeSecret { Name = SecretName, Envs = [SecretsFile] }],
                 GeneratorOptions = new KustomizeGeneratorOptions { DisableNameSuffixHash = true },
@@ -117,8 +116,38 @@ public static class KubernetesDeployment
             """,
             [new Kustomization { Namespace = Namespace, Resources = ["../dev", "infrastructure.yaml"] }]));
 
+        if (deployment.Services.SingleOrDefault(service => service.Name == WorkersName) is { } workers)
+        {
+            yield return ("overlays/dead-letters/job.yaml", Yaml(
+                """
+                The Workers' dead-letter command as a Job (docs/RUNBOOK.md, "Dead letters"): it lists the dead letters in
+                its log (`kubectl logs job/workers-dlq`). For another verb, change `args` (`dlq redrive ID --operator
+                NAME`, ...) and apply again after `kubectl delete job workers-dlq`; one-off commands are quicker with
+                `kubectl exec deploy/workers -- dotnet TaskFlow.Workers.dll dlq ...`.
+                """,
+                [DeadLetterJob(workers, secretSettings[workers])]));
+            yield return ("overlays/dead-letters/kustomization.yaml", Yaml(
+                """
+                The dead-letter Job in the dev overlay's namespace with its images, beside what overlays/dev applied:
+                `kubectl apply -k overlays/dead-letters`.
+                """,
+                [new Kustomization
+                {
+                    Namespace = Namespace,
+                    Resources = ["job.yaml"],
+                    Images = [DevImage(deployment, workers)],
+                }]));
+        }
+
         yield return ($"overlays/dev/{SecretsFile}.example", secrets.Example(infrastructure));
     }
+
+    private static KustomizeImage DevImage(Deployment deployment, ServiceDeployment service) => new()
+    {
+        Name = service.Repository,
+        NewName = deployment.Images.Registry is null ? null : deployment.Images.Name(service.Repository),
+        NewTag = deployment.Images.Tag,
+    };
 
     private static string Names(IEnumerable<ContainerDeployment> containers) => string.Join(", ", containers.Select(container => container.Name));
 
@@ -147,12 +176,20 @@ public static class KubernetesDeployment
           beyond the partition count stay idle: scale it by consumer lag (by hand, or with KEDA), not by CPU.
           """;
 
-    private static IEnumerable<object> ServiceObjects(ServiceDeployment service, ClusterSecrets secrets)
+    /// <summary>The service's settings that are secrets, each read from the Secret.</summary>
+    private static List<V1EnvVar> SecretSettings(ServiceDeployment service, ClusterSecrets secrets) =>
+        [.. service.Environment.Where(setting => ClusterSecrets.IsSecret(setting.Value))
+            .Select(setting => secrets.Reference(setting.Name, setting.Value, service.Name))];
+
+    private static IEnumerable<object> ServiceObjects(ServiceDeployment service, ClusterSecrets secrets, List<V1EnvVar> secretSettings)
     {
         var labels = new Dictionary<string, string> { [NameLabel] = service.Name };
-        var env = service.Environment.Where(setting => ClusterSecrets.IsSecret(setting.Value))
-            .Select(setting => secrets.Reference(setting.Name, setting.Value, service.Name))
-            .ToList();
+        var container = Container(service, secretSettings);
+        container.Ports = [new V1ContainerPort { Name = service.Http.Name, ContainerPort = service.ContainerPort }];
+        // ServiceDefaults' endpoints: /health is migrated and connected (ready for traffic), /alive the process answers.
+        container.ReadinessProbe = HttpProbe(service, "/health", periodSeconds: 5);
+        container.LivenessProbe = HttpProbe(service, "/alive", periodSeconds: 10, failureThreshold: 6);
+        container.StartupProbe = HttpProbe(service, "/alive", periodSeconds: 2, failureThreshold: 60);
         yield return new V1Deployment
         {
             ApiVersion = "apps/v1",
@@ -165,38 +202,7 @@ public static class KubernetesDeployment
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = labels, Annotations = DaprAnnotations(service, secrets) },
-                    Spec = new V1PodSpec
-                    {
-                        SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = service.Name,
-                                Image = service.Repository,
-                                Ports = [new V1ContainerPort { Name = service.Http.Name, ContainerPort = service.ContainerPort }],
-                                EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = SettingsName(service) } }],
-                                Env = env,
-                                // ServiceDefaults' endpoints: /health is migrated and connected (ready for traffic), /alive the process answers.
-                                ReadinessProbe = HttpProbe(service, "/health", periodSeconds: 5),
-                                LivenessProbe = HttpProbe(service, "/alive", periodSeconds: 10, failureThreshold: 6),
-                                StartupProbe = HttpProbe(service, "/alive", periodSeconds: 2, failureThreshold: 60),
-                                Resources = new V1ResourceRequirements
-                                {
-                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m"), ["memory"] = new("256Mi") },
-                                    Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("512Mi") },
-                                },
-                                SecurityContext = new V1SecurityContext
-                                {
-                                    AllowPrivilegeEscalation = false,
-                                    ReadOnlyRootFilesystem = true,
-                                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                                },
-                                VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }],
-                            },
-                        ],
-                        Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
-                    },
+                    Spec = PodSpec(container),
                 },
             },
         };
@@ -244,6 +250,59 @@ public static class KubernetesDeployment
             };
         }
     }
+
+    /// <summary>
+    /// The Workers' dead-letter command (<c>dlq list</c>) as a Job, with the Workers' image, settings and secrets; no Dapr
+    /// sidecar, so for transport kafka (with transport dapr, `kubectl exec` into a Workers pod instead).
+    /// </summary>
+    private static V1Job DeadLetterJob(ServiceDeployment workers, List<V1EnvVar> secretSettings)
+    {
+        var container = Container(workers, secretSettings);
+        container.Name = "dlq";
+        container.Args = ["dlq", "list"];
+        var pod = PodSpec(container);
+        pod.RestartPolicy = "Never";
+        return new V1Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = new V1ObjectMeta { Name = $"{workers.Name}-dlq" },
+            Spec = new V1JobSpec
+            {
+                BackoffLimit = 0,
+                TtlSecondsAfterFinished = 24 * 60 * 60,
+                Template = new V1PodTemplateSpec { Spec = pod },
+            },
+        };
+    }
+
+    /// <summary>A service's container: its image, settings and secrets, limits, and a read-only root with a writable /tmp.</summary>
+    private static V1Container Container(ServiceDeployment service, List<V1EnvVar> secretSettings) => new()
+    {
+        Name = service.Name,
+        Image = service.Repository,
+        EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = SettingsName(service) } }],
+        Env = secretSettings,
+        Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m"), ["memory"] = new("256Mi") },
+            Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("512Mi") },
+        },
+        SecurityContext = new V1SecurityContext
+        {
+            AllowPrivilegeEscalation = false,
+            ReadOnlyRootFilesystem = true,
+            Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        },
+        VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }],
+    };
+
+    private static V1PodSpec PodSpec(V1Container container) => new()
+    {
+        SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
+        Containers = [container],
+        Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
+    };
 
     private static V1Probe HttpProbe(ServiceDeployment service, string path, int periodSeconds, int? failureThreshold = null) =>
         new() { HttpGet = new V1HTTPGetAction { Path = path, Port = service.Http.Name }, PeriodSeconds = periodSeconds, FailureThreshold = failureThreshold };

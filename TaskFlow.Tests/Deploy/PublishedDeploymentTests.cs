@@ -289,6 +289,24 @@ public sealed partial class PublishedDeploymentTests(PublishedDeployment publish
     }
 
     [Fact]
+    public async Task The_dead_letters_overlay_renders_the_workers_command_as_a_job_with_the_workers_image_settings_and_secrets()
+    {
+        var (exitCode, output, error) = await Processes.RunAsync("kubectl", ["kustomize", Path.Combine(published.Kubernetes, "overlays", "dead-letters")], TimeSpan.FromMinutes(1));
+        Assert.True(exitCode == 0, $"kubectl kustomize overlays/dead-letters failed: {error}");
+
+        var job = Assert.Single(KubernetesYaml.LoadAllFromString(output, DaprKinds.Types, strict: true).OfType<V1Job>());
+        var workers = Load<V1Deployment>("base", "workers.yaml").Single().Spec.Template.Spec.Containers.Single();
+        var container = job.Spec.Template.Spec.Containers.Single();
+        Assert.Equal("taskflow-dev", job.Metadata.NamespaceProperty);
+        Assert.Equal("Never", job.Spec.Template.Spec.RestartPolicy);
+        Assert.Equal("taskflow-workers:latest", container.Image);
+        Assert.Equal(["dlq", "list"], container.Args);
+        Assert.Equal(workers.EnvFrom.Single().ConfigMapRef.Name, container.EnvFrom.Single().ConfigMapRef.Name);
+        Assert.Equal(workers.Env.Select(e => (e.Name, e.ValueFrom.SecretKeyRef.Key)), container.Env.Select(e => (e.Name, e.ValueFrom.SecretKeyRef.Key)));
+        Assert.True(job.Spec.Template.Spec.SecurityContext.RunAsNonRoot);
+    }
+
+    [Fact]
     public void The_compose_ports_are_the_seeds()
     {
         var services = Compose().Services;
