@@ -10,6 +10,7 @@ using TaskFlow.Messaging.LiveFeed;
 using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Publishing;
 using TaskFlow.Messaging.Schemas;
+using TaskFlow.Messaging.Telemetry;
 
 namespace TaskFlow.Messaging;
 
@@ -26,6 +27,7 @@ public static class MessagingExtensions
         // Before anything else of messaging starts: a registry that refuses the event schemas stops the service.
         builder.Services.AddHttpClient(SchemaRegistration.ConnectionName);
         builder.Services.AddHostedService<SchemaRegistration>();
+        builder.Services.AddHealthChecks().AddCheck<PipelineHealth>("event-pipeline");
         builder.AddKafkaForEveryTransport();
 
         if (MessagingTransport.IsDapr(builder.Configuration)) builder.AddDaprTransport();

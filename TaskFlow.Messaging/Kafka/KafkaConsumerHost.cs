@@ -48,6 +48,8 @@ public sealed partial class KafkaConsumerHost(
         using var consumer = clients.CreateConsumer(_registration.ConsumerGroup, $"{_registration.ConsumerGroup}-{Environment.ProcessId}");
         consumer.Subscribe(_registration.Topic);
         LogStarted(logger, _registration.ConsumerGroup, _registration.Topic);
+        var component = PipelineHealth.Consumer(_registration.ConsumerGroup);
+        PipelineHealth.Working(component);
         var nextLagReport = Stopwatch.StartNew();
         try
         {
@@ -61,6 +63,8 @@ public sealed partial class KafkaConsumerHost(
                     ProcessBatch(batch, stoppingToken);
                     TryCommit(consumer, batch);
                 }
+                // Here only when the batch is dealt with: whatever held it up has passed.
+                PipelineHealth.Working(component);
                 if (nextLagReport.Elapsed >= LagInterval)
                 {
                     ReportLag(consumer);
@@ -256,6 +260,7 @@ public sealed partial class KafkaConsumerHost(
     private Task WaitForDependencyAsync(Exception exception, CancellationToken stoppingToken)
     {
         LogDependencyUnavailable(logger, exception, _registration.ConsumerGroup, DependencyRetryDelay.TotalSeconds);
+        PipelineHealth.HeldUpBy(PipelineHealth.Consumer(_registration.ConsumerGroup), $"waits for a dependency: {exception.Message}");
         return Task.Delay(DependencyRetryDelay, clock, stoppingToken);
     }
 

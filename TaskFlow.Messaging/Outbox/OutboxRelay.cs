@@ -49,6 +49,7 @@ public sealed partial class OutboxRelay<TContext>(
                 while (!await Scalar<bool>(connection, $"SELECT pg_try_advisory_lock({LockKey})", stoppingToken))
                     await Task.Delay(PollInterval, clock, stoppingToken);
                 LogRelaying(logger, OutboxName);
+                PipelineHealth.Working(PipelineHealth.Relay(OutboxName));
                 failures = 0;
                 await RelayAsync(connection, stoppingToken);
             }
@@ -57,6 +58,7 @@ public sealed partial class OutboxRelay<TContext>(
                 // The connection is gone (or unusable): so is the lock; start over once Postgres answers again.
                 failures++;
                 LogRelayFailed(logger, exception);
+                PipelineHealth.HeldUpBy(PipelineHealth.Relay(OutboxName), $"the relay failed: {exception.Message}");
                 await Task.Delay(RetryDelay.Doubling(FirstBackoff, failures, MaxBackoff), clock, stoppingToken);
             }
         }
@@ -108,10 +110,12 @@ public sealed partial class OutboxRelay<TContext>(
 
             if (failed > 0)
             {
+                PipelineHealth.HeldUpBy(PipelineHealth.Relay(OutboxName), $"{failed} of {batch.Count} messages could not be published");
                 publishFailures++;
                 await Task.Delay(RetryDelay.Doubling(FirstBackoff, publishFailures, MaxBackoff), clock, stoppingToken);
                 continue;
             }
+            if (publishFailures > 0) PipelineHealth.Working(PipelineHealth.Relay(OutboxName));
             publishFailures = 0;
             if (batch.Count < BatchSize) await signal.WaitAsync(PollInterval, stoppingToken);
         }

@@ -52,7 +52,7 @@ public sealed class MessagingTransportTests : IAsyncLifetime
         Assert.IsType<KafkaLiveFeed>(service.Services.GetRequiredService<ILiveFeed>());
         Assert.Contains(service.Services.GetServices<IHostedService>(), hosted => hosted is TopicProvisioner);
         var checks = service.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(check => check.Name);
-        Assert.Equal(["kafka", "live-updates"], checks.Order());
+        Assert.Equal(["event-pipeline", "kafka", "live-updates"], checks.Order());
     }
 
     private IHost Build(string transport)
