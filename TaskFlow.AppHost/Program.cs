@@ -61,6 +61,9 @@ var api = builder.AddProject<Projects.TaskFlow_Api>("api")
     .WithEnvironment("Messaging__Transport", messagingTransport)
     // 3500 as in the seed.
     .WithDaprSidecar(dapr, httpPort: 3500);
+// In run mode every connection to the Api goes through Aspire's proxy, which holds two file descriptors for it under
+// the same 20,000-file limit per process as the Api: the Api's cap on open live-update streams stays well below that.
+if (builder.ExecutionContext.IsRunMode) api.WithEnvironment("LiveUpdates__MaxStreams", "8000");
 // Api:Replicas runs more Api instances behind the one endpoint; each reads all of task-updates for its own clients,
 // and the outbox relay's advisory lock keeps them from publishing twice.
 if (int.TryParse(builder.Configuration["Api:Replicas"], out var replicas) && replicas > 1)

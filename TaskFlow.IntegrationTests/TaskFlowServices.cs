@@ -117,6 +117,18 @@ public class TaskFlowServices : IAsyncLifetime
     /// </summary>
     public HttpClient CreateApiClient() => _apis[Interlocked.Increment(ref _nextApi) % _apis.Count].CreatePlainClient();
 
+    /// <summary>
+    /// One more Api instance on the same data, started now with <paramref name="settings"/> on top of the model's (for
+    /// limits a test lowers); the caller disposes it.
+    /// </summary>
+    public async Task<ServiceHost<global::TaskFlow.Api.Tasks.TaskService>> StartApiAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var api = new ServiceHost<global::TaskFlow.Api.Tasks.TaskService>(LocalInfrastructure.FreePort(),
+            Infrastructure.SettingsOf("api").Concat(settings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+        await Task.Run(api.Start);
+        return api;
+    }
+
     /// <summary>The address of the Api instance that has no chat model configured (only the default services run one).</summary>
     public Uri ApiWithoutChatModelAddress => (_apiWithoutChatModel ?? throw new InvalidOperationException("These services run no Api without a chat model.")).Address;
 

@@ -19,6 +19,8 @@ public static class UpdateEndpoints
     public static IHostApplicationBuilder AddLiveUpdates(this IHostApplicationBuilder builder)
     {
         builder.AddLiveFeed();
+        builder.Services.AddOptions<StreamLimitOptions>().BindConfiguration(StreamLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StreamLimits>();
         builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, UpdatesCookie.Handler>(UpdatesCookie.Scheme, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(StreamPolicy, policy => policy
             .AddAuthenticationSchemes(UpdatesCookie.Scheme)
@@ -45,6 +47,8 @@ public static class UpdateEndpoints
                 its id is a position: send it back as Last-Event-ID to receive what you missed, or get a `resync` event
                 (reload everything) when that is older than the topic's retention. `ready` says the stream is live.
                 A comment line arrives every 15 s. Sign in with a bearer token, or with the cookie from POST /api/updates/session.
+                One account holds at most LiveUpdates:MaxStreamsPerUser streams (20) on an instance, which holds at most
+                LiveUpdates:MaxStreams; past either, a 429 with Retry-After.
                 """)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -68,13 +72,19 @@ public static class UpdateEndpoints
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
-        HttpContext http, ClaimsPrincipal user, ILiveFeed feed, ListAccess access, IHostApplicationLifetime lifetime,
+        HttpContext http, ClaimsPrincipal user, ILiveFeed feed, ListAccess access, StreamLimits limits, IHostApplicationLifetime lifetime,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
     {
+        var userId = user.UserId();
+        using var lease = limits.TryOpen(userId, out var refusal, out var retryAfter);
+        if (lease is null)
+        {
+            http.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many live-update streams");
+        }
         // Open streams must not hold up a shutdown.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var cancellationToken = stopping.Token;
-        var userId = user.UserId();
 
         try
         {
