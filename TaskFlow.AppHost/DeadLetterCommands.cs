@@ -12,6 +12,9 @@ namespace TaskFlow.AppHost;
 /// </summary>
 internal static class DeadLetterCommands
 {
+    // The Workers' headers (DeadLetterEndpoints.OperatorHeader, InternalApi.KeyHeader): the AppHost references the
+    // services as resources, not as libraries. TaskFlow.Tests/EndToEnd/DeadLetterCommandTests runs these commands
+    // against the real Workers, so a drift fails there.
     private const string OperatorHeader = "X-TaskFlow-Operator";
     private const string InternalKeyHeader = "X-TaskFlow-Internal-Key";
 
@@ -60,12 +63,19 @@ internal static class DeadLetterCommands
         using var request = new HttpRequestMessage(method, new Uri(new Uri(endpoint.Url), path));
         request.Headers.Add(InternalKeyHeader, await internalApiKey.Resource.GetValueAsync(cancellationToken));
         request.Headers.Add(OperatorHeader, $"Aspire dashboard ({Environment.UserName})");
-        using var response = await Http.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-            return CommandResults.Failure($"{(int)response.StatusCode}: {body?["detail"] ?? body?.ToJsonString()}");
-        var (summary, details) = describe(body!);
-        return CommandResults.Success(summary, details, CommandResultFormat.Markdown);
+        try
+        {
+            using var response = await Http.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+                return CommandResults.Failure($"{(int)response.StatusCode}: {body?["detail"] ?? body?.ToJsonString()}");
+            var (summary, details) = describe(body!);
+            return CommandResults.Success(summary, details, CommandResultFormat.Markdown);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException)
+        {
+            return CommandResults.Failure($"The Workers did not answer as expected: {exception.Message}");
+        }
     }
 
     private static (string, string) ListResult(JsonNode views)

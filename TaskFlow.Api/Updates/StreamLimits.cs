@@ -37,12 +37,6 @@ public sealed class StreamLimits(IOptions<StreamLimitOptions> options)
     private readonly Dictionary<string, int> _perUser = [];
     private int _total;
 
-    /// <summary>Open streams in all.</summary>
-    public int Open
-    {
-        get { lock (_perUser) return _total; }
-    }
-
     /// <summary>A place for one more stream of <paramref name="userId"/>, or why not (and when to try again).</summary>
     public StreamLease? TryOpen(string userId, out string problem, out TimeSpan retryAfter)
     {
