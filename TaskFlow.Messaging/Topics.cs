@@ -19,15 +19,9 @@ public static class Topics
         new(TaskUpdates, TimeSpan.FromHours(1), Partitions: 3, Key: "list_id or user_id"),
     ];
 
-    private const string DeadLetterSuffix = ".dlq";
-
     /// <summary>Where a consumer parks a message that keeps failing, so it can move on.</summary>
-    public static string DeadLetterOf(string topic) => topic + DeadLetterSuffix;
+    public static string DeadLetterOf(string topic) => topic + ".dlq";
 
-    /// <summary>The dead-letter topic of a catalog topic.</summary>
-    public static bool IsDeadLetterTopic(string topic) => Catalog.Any(t => t.DeadLetterName == topic);
-
-    /// <summary>The topic whose dead letters <paramref name="deadLetterTopic"/> holds.</summary>
-    public static string SourceOf(string deadLetterTopic) =>
-        deadLetterTopic.EndsWith(DeadLetterSuffix, StringComparison.Ordinal) ? deadLetterTopic[..^DeadLetterSuffix.Length] : deadLetterTopic;
+    /// <summary>The catalog topic named <paramref name="name"/>, or whose dead-letter topic it names; null for any other.</summary>
+    public static TopicDefinition? Find(string? name) => Catalog.FirstOrDefault(t => t.Name == name || t.DeadLetterName == name);
 }

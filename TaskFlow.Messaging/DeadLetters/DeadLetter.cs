@@ -18,7 +18,7 @@ public readonly record struct DeadLetterId(string Topic, int Partition, long Off
     {
         id = null;
         var parts = text?.Split('/') ?? [];
-        if (parts.Length != 3 || !Topics.IsDeadLetterTopic(parts[0])
+        if (parts.Length != 3 || Topics.Find(parts[0])?.DeadLetterName != parts[0]
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
             return false;

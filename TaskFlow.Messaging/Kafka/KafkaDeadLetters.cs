@@ -17,8 +17,11 @@ public sealed class KafkaDeadLetters(KafkaClientFactory clients, IHostEnvironmen
 {
     private readonly Lazy<IProducer<string, byte[]>> _producer = new(() => clients.CreateProducer($"{environment.ApplicationName}-dead-letters"));
 
-    /// <summary>A parked message as it sits on its topic, and what an operator is shown of it.</summary>
-    public sealed record Parked(DeadLetter Letter, Message<string, byte[]> Message);
+    /// <summary>
+    /// A parked message as it sits on its topic, what an operator is shown of it, and why a consumer would park it again
+    /// at once (not an envelope, no reader for its type or version), or null.
+    /// </summary>
+    public sealed record Parked(DeadLetter Letter, Message<string, byte[]> Message, string? Unreadable);
 
     /// <summary>What each partition of a dead-letter topic holds: offsets from <c>Low</c> up to (not including) <c>High</c>.</summary>
     public sealed record PartitionExtent(int Partition, long Low, long High);
@@ -48,7 +51,7 @@ public sealed class KafkaDeadLetters(KafkaClientFactory clients, IHostEnvironmen
             var result = reader.Consume(Remaining(deadline))
                 ?? throw new TimeoutException($"{deadLetterTopic} did not hand over its messages within {timeout.TotalSeconds:0} s; try again.");
             if (result.IsPartitionEOF) continue;
-            parked.Add(new Parked(Describe(result), result.Message));
+            parked.Add(Describe(result));
             if (result.Offset.Value + 1 >= ends.GetValueOrDefault(result.Partition.Value, long.MaxValue)) ends.Remove(result.Partition.Value);
         }
         return parked.OrderBy(p => p.Letter.Id.Partition).ThenBy(p => p.Letter.Id.Offset).ToList();
@@ -70,40 +73,28 @@ public sealed class KafkaDeadLetters(KafkaClientFactory clients, IHostEnvironmen
             new Message<string, byte[]> { Key = parked.Message.Key, Value = parked.Message.Value, Headers = headers }, cancellationToken);
     }
 
-    /// <summary>Why a consumer would park this message again at once (no reader for its type or version), or null.</summary>
-    public static string? Unreadable(Parked parked)
-    {
-        try
-        {
-            EventEnvelope.Parse(parked.Message.Value);
-            return null;
-        }
-        catch (JsonException exception)
-        {
-            return exception.Message;
-        }
-    }
-
-    private static DeadLetter Describe(ConsumeResult<string, byte[]> result)
+    private static Parked Describe(ConsumeResult<string, byte[]> result)
     {
         var headers = result.Message.Headers;
         var parkedAt = result.Message.Timestamp.UtcDateTime;
         EventEnvelope<JsonElement>? envelope = null;
+        string? unreadable = null;
         try
         {
             envelope = EventEnvelope.Parse(result.Message.Value);
         }
         catch (UnsupportedEventVersionException exception)
         {
-            envelope = exception.Envelope;
+            (envelope, unreadable) = (exception.Envelope, exception.Message);
         }
-        catch (JsonException)
+        catch (JsonException exception)
         {
             // Not an envelope at all (which may be why it was parked): shown as it is.
+            unreadable = exception.Message;
         }
-        return new DeadLetter(
+        var letter = new DeadLetter(
             new DeadLetterId(result.Topic, result.Partition.Value, result.Offset.Value),
-            headers.GetString(DeadLetterHeaders.SourceTopic) ?? Topics.SourceOf(result.Topic),
+            headers.GetString(DeadLetterHeaders.SourceTopic) ?? Topics.Find(result.Topic)?.Name ?? result.Topic,
             result.Message.Key,
             envelope?.EventId ?? ParseGuid(headers.GetString(Publishing.EventHeaders.EventId)),
             envelope?.EventType ?? headers.GetString(Publishing.EventHeaders.EventType),
@@ -115,6 +106,7 @@ public sealed class KafkaDeadLetters(KafkaClientFactory clients, IHostEnvironmen
             DateTimeOffset.TryParse(headers.GetString(DeadLetterHeaders.FirstFailedAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var firstFailed) ? firstFailed : parkedAt,
             parkedAt,
             Encoding.UTF8.GetString(result.Message.Value ?? []));
+        return new Parked(letter, result.Message, unreadable);
     }
 
     private List<PartitionExtent> Extents(IConsumer<string, byte[]> reader, string deadLetterTopic, DateTime deadline)

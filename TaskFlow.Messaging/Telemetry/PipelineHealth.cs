@@ -28,10 +28,11 @@ public sealed class PipelineHealth : IHealthCheck
 
     public static string Consumer(string group) => $"consumer {group}";
 
+    /// <summary>Called on every consumed batch: the usual case (known, not held up) only reads, taking no lock.</summary>
     public static void Working(string component)
     {
-        Components[component] = true;
-        HeldUp.TryRemove(component, out _);
+        if (!Components.ContainsKey(component)) Components[component] = true;
+        if (HeldUp.ContainsKey(component)) HeldUp.TryRemove(component, out _);
     }
 
     public static void HeldUpBy(string component, string reason)

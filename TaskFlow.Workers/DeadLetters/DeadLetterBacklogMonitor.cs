@@ -15,21 +15,26 @@ public sealed partial class DeadLetterBacklogMonitor(IServiceScopeFactory scopes
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var topic in Topics.Catalog)
-            {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var parked = await scope.ServiceProvider.GetRequiredService<DeadLetterOperations>().CountParkedAsync(topic, stoppingToken);
-                    WorkersMetrics.RecordParked(topic.DeadLetterName, parked);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The broker or the database is away: the gauge keeps its last count until they are back.
-                    LogCountFailed(logger, topic.DeadLetterName, exception.Message);
-                }
-            }
+            await CountAsync(stoppingToken);
             await Task.Delay(Interval, clock, stoppingToken);
+        }
+    }
+
+    private async Task CountAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var operations = scope.ServiceProvider.GetRequiredService<DeadLetterOperations>();
+        foreach (var topic in Topics.Catalog)
+        {
+            try
+            {
+                WorkersMetrics.RecordParked(topic.DeadLetterName, await operations.CountParkedAsync(topic, stoppingToken));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // The broker or the database is away: the gauge keeps its last count until they are back.
+                LogCountFailed(logger, topic.DeadLetterName, exception.Message);
+            }
         }
     }
 

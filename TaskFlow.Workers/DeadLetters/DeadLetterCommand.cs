@@ -132,7 +132,7 @@ public static class DeadLetterCommand
                 {
                     "--all" => parsed with { All = true },
                     "--json" => parsed with { Json = true },
-                    "--topic" => Value() is var name && DeadLetterEndpoints.TryFindTopic(name, out var topic, out var problem)
+                    "--topic" => Value() is var name && DeadLetterSelection.TryFindTopic(name, out var topic, out var problem)
                         ? parsed with { Topic = topic }
                         : parsed with { Problem = problem },
                     "--operator" => Value() is var name && DeadLetterOperator.TryValidate(name, out var problem)

@@ -29,19 +29,11 @@ public static class DeadLetterEndpoints
         return group;
     }
 
-    /// <summary>A catalog topic named by itself (<c>task-events</c>) or by its dead-letter topic (<c>task-events.dlq</c>).</summary>
-    public static bool TryFindTopic(string? name, out TopicDefinition topic, out string problem)
-    {
-        topic = Topics.Catalog.FirstOrDefault(t => t.Name == name || t.DeadLetterName == name)!;
-        problem = topic is null ? $"There is no topic '{name}': one of {string.Join(", ", Topics.Catalog.Select(t => t.Name))}." : "";
-        return topic is not null;
-    }
-
     private static async Task<Results<Ok<IReadOnlyList<DeadLetterView>>, ProblemHttpResult>> ListAsync(
         [FromQuery] string? topic, [FromQuery] bool? all, DeadLetterOperations operations, CancellationToken cancellationToken)
     {
         TopicDefinition? definition = null;
-        if (topic is not null && !TryFindTopic(topic, out definition, out var problem)) return BadRequest(problem);
+        if (topic is not null && !DeadLetterSelection.TryFindTopic(topic, out definition, out var problem)) return BadRequest(problem);
         return TypedResults.Ok(await operations.ListAsync(definition, all ?? false, cancellationToken));
     }
 
@@ -71,7 +63,7 @@ public static class DeadLetterEndpoints
         Func<DeadLetterSelection, string, CancellationToken, Task<IReadOnlyList<DeadLetterActionResult>>> act, CancellationToken cancellationToken)
     {
         if (topic is null) return BadRequest("Name the topic whose parked letters to act on (?topic=task-events): acting on every topic at once is not offered.");
-        if (!TryFindTopic(topic, out var definition, out var problem)) return BadRequest(problem);
+        if (!DeadLetterSelection.TryFindTopic(topic, out var definition, out var problem)) return BadRequest(problem);
         if (!DeadLetterOperator.TryValidate(@operator, out problem)) return BadRequest($"{OperatorHeader}: {problem}");
         return TypedResults.Ok(await act(DeadLetterSelection.AllParkedOn(definition), @operator!, cancellationToken));
     }
@@ -79,7 +71,7 @@ public static class DeadLetterEndpoints
     private static bool TryFindId(string topic, int partition, long offset, out DeadLetterId id, out string problem)
     {
         id = default;
-        if (!TryFindTopic(topic, out var definition, out problem)) return false;
+        if (!DeadLetterSelection.TryFindTopic(topic, out var definition, out problem)) return false;
         if (partition < 0 || offset < 0)
         {
             problem = "Partition and offset are never negative.";

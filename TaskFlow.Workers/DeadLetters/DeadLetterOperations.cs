@@ -22,9 +22,17 @@ public sealed record DeadLetterView(DeadLetter Letter, DeadLetterState State, st
 public sealed record DeadLetterSelection(TopicDefinition Topic, DeadLetterId? Only)
 {
     public static DeadLetterSelection One(DeadLetterId id) =>
-        new(Topics.Catalog.Single(t => t.DeadLetterName == id.Topic), id);
+        new(Topics.Find(id.Topic) ?? throw new ArgumentException($"{id.Topic} is no catalog topic's dead-letter topic.", nameof(id)), id);
 
     public static DeadLetterSelection AllParkedOn(TopicDefinition topic) => new(topic, null);
+
+    /// <summary>A catalog topic named by itself (<c>task-events</c>) or by its dead-letter topic (<c>task-events.dlq</c>).</summary>
+    public static bool TryFindTopic(string? name, out TopicDefinition topic, out string problem)
+    {
+        topic = Topics.Find(name)!;
+        problem = topic is null ? $"There is no topic '{name}': one of {string.Join(", ", Topics.Catalog.Select(t => t.Name))}." : "";
+        return topic is not null;
+    }
 }
 
 public enum DeadLetterOutcome
@@ -124,7 +132,7 @@ public sealed partial class DeadLetterOperations(KafkaDeadLetters kafka, Workers
     private async Task<DeadLetterActionResult> ActOnAsync(KafkaDeadLetters.Parked parked, DeadLetterActionKind action, string @operator, CancellationToken cancellationToken)
     {
         var letter = parked.Letter;
-        if (action == DeadLetterActionKind.Redriven && KafkaDeadLetters.Unreadable(parked) is { } reason)
+        if (action == DeadLetterActionKind.Redriven && parked.Unreadable is { } reason)
         {
             LogStillParked(logger, letter.Id.ToString(), @operator, reason);
             return new(letter.Id, DeadLetterOutcome.StillParked, $"{letter.Id} stays parked: {reason}");
