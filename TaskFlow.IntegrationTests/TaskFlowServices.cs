@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.IntegrationTests.Hosting;
+using TaskFlow.IntegrationTests.Webhooks;
 
 [assembly: AssemblyFixture(typeof(TaskFlow.IntegrationTests.TaskFlowServices))]
 
@@ -17,9 +18,6 @@ namespace TaskFlow.IntegrationTests;
 /// </summary>
 public class TaskFlowServices : IAsyncLifetime
 {
-    /// <summary>Where test webhook receivers listen: the one private address webhooks may reach in these tests.</summary>
-    public const string WebhookReceiverAddress = "127.0.0.2";
-
     private readonly int _apiInstances;
     private readonly int _workersInstances;
     private readonly bool _startWorkers;
@@ -75,7 +73,7 @@ public class TaskFlowServices : IAsyncLifetime
             _infrastructure = await LocalInfrastructure.StartAsync(
             [
                 "--Chat:Provider=scripted",
-                $"--Notifications:Webhooks:AllowedPrivateNetworks={WebhookReceiverAddress}/32",
+                $"--Notifications:Webhooks:AllowedPrivateNetworks={WebhookReceiver.AllowedAddress}/32",
                 $"--ConnectionStrings:schema-registry={SchemaRegistry.Address}",
             ]);
             KafkaBootstrap = await App.GetConnectionStringAsync("kafka") ?? throw new InvalidOperationException("The kafka resource has no connection string.");

@@ -25,10 +25,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int Port => new Uri(Address).Port;
     private string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
-    /// <param name="address">Where to listen; the services of these tests let webhooks reach <see cref="TaskFlowServices.WebhookReceiverAddress"/> only.</param>
+    /// <summary>The one private address the services of the tests let webhooks reach.</summary>
+    public const string AllowedAddress = "127.0.0.2";
+
     /// <param name="answer">The status every request gets.</param>
+    /// <param name="address">Where to listen.</param>
     /// <param name="location">A Location header to answer with (for a redirect).</param>
-    public static async Task<WebhookReceiver> StartAsync(HttpStatusCode answer, string address = TaskFlowServices.WebhookReceiverAddress, string? location = null)
+    public static async Task<WebhookReceiver> StartAsync(HttpStatusCode answer, string address = AllowedAddress, string? location = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{address}:0");

@@ -5,6 +5,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using TaskFlow.IntegrationTests.Webhooks;
 
 namespace TaskFlow.Tests.EndToEnd;
 
@@ -39,6 +40,9 @@ public sealed class TaskFlowApp : IAsyncLifetime
     /// <summary>Where the services register their event schemas (no registry runs here: an in-test stand-in).</summary>
     public SchemaRegistryStandIn SchemaRegistry { get; private set; } = null!;
 
+    /// <summary>Where the services send their telemetry, in the place of the dashboard (off in tests).</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         try
@@ -57,10 +61,12 @@ public sealed class TaskFlowApp : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource(StartTimeout);
         SchemaRegistry = await SchemaRegistryStandIn.StartAsync();
+        Telemetry = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskFlow_AppHost>(
             // The scripted chat model (a test double in the Api) lets tests drive /api/chat deterministically.
             ["--Infrastructure=local", $"--LocalData:Path={_dataPath}", "--Chat:Provider=scripted",
-                $"--ConnectionStrings:schema-registry={SchemaRegistry.Address}", .. _extraArguments],
+                $"--ConnectionStrings:schema-registry={SchemaRegistry.Address}",
+                $"--Notifications:Webhooks:AllowedPrivateNetworks={WebhookReceiver.AllowedAddress}/32", .. _extraArguments],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
         // The clients CreateHttpClient makes share pooled handlers: with cookies on, one test's Set-Cookie (the
@@ -70,11 +76,14 @@ public sealed class TaskFlowApp : IAsyncLifetime
             if (handler is SocketsHttpHandler sockets) sockets.UseCookies = false;
             else if (handler is HttpClientHandler client) client.UseCookies = false;
         }));
-        // With the dashboard off nothing listens where Aspire still points the services' OTLP exporters, and every
-        // stop would wait out the export timeout per signal. Without an endpoint the services export nothing; they
-        // still trace (traceparent headers) as before.
+        // With the dashboard off nothing listens where Aspire still points the services' OTLP exporters (and every stop
+        // would wait out the export timeout per signal): the services export to the receiver instead, over OTLP/HTTP.
         foreach (var project in builder.Resources.OfType<ProjectResource>())
-            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Address;
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            }));
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
@@ -255,6 +264,11 @@ public sealed class TaskFlowApp : IAsyncLifetime
         {
             SchemaRegistry = null!;
             await registry.DisposeAsync();
+        }
+        if (Telemetry is { } telemetry)
+        {
+            Telemetry = null!;
+            await telemetry.DisposeAsync();
         }
         try { Directory.Delete(_dataPath, recursive: true); }
         catch (IOException) { /* a process may still hold a file; the folder is in temp */ }

@@ -1,25 +1,27 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Confluent.Kafka;
 using TaskFlow.IntegrationTests.Webhooks;
-using TaskFlow.IntegrationTests.Workers;
+using TaskFlow.Messaging;
+using TaskFlow.Tests.EndToEnd;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
 using static TaskFlow.IntegrationTests.Clients.Instants;
 
-namespace TaskFlow.IntegrationTests.Monitoring;
+namespace TaskFlow.Tests.Monitoring;
 
 /// <summary>
 /// The alert rules and the dashboard in deploy/monitoring/ (no promtool here): they parse, the two rules files agree,
-/// every alert has its runbook section, and every metric and label they name is one the services running in this process
-/// emit, under the names the OpenTelemetry Collector's prometheus exporter gives it.
+/// every alert has its runbook section, and every metric and label they name reaches the OTLP data the end-to-end app's
+/// services export (what the dashboard, or the collector in deploy/monitoring, receives), under the name the
+/// OpenTelemetry Collector's prometheus exporter gives it.
 /// </summary>
-public sealed partial class MonitoringTests(TaskFlowServices app)
+[Collection(TaskFlowAppCollection.Name)]
+public sealed partial class MonitoringTests(TaskFlowApp app)
 {
     private static readonly string Folder = Repository.PathOf("deploy", "monitoring");
 
@@ -54,31 +56,68 @@ public sealed partial class MonitoringTests(TaskFlowServices app)
     }
 
     [Fact]
-    public async Task Every_metric_and_label_the_alerts_and_the_dashboard_name_is_one_the_services_emit()
+    public async Task Every_metric_and_label_the_alerts_and_the_dashboard_name_reaches_the_OTLP_data_the_services_export()
     {
         var expressions = ReadYaml<RulesFile>("prometheus-rules.yaml").Groups.SelectMany(group => group.Rules).Select(rule => rule.Expr)
             .Concat(DashboardExpressions()).ToList();
         var wanted = expressions.SelectMany(Referenced).GroupBy(use => use.Metric)
-            .ToDictionary(group => group.Key, group => group.SelectMany(use => use.Labels).ToHashSet());
-        using var emitted = new EmittedMetrics();
+            .ToDictionary(group => group.Key, group => group.SelectMany(use => use.Labels).Except(LabelsOfPrometheus).ToHashSet());
 
-        // What makes every signal move: HTTP answers, a reminder firing, a webhook delivery, an event parked.
+        // What makes every signal move: HTTP answers, a reminder firing, a webhook delivery, a message no consumer can read.
         await using var receiver = await WebhookReceiver.StartAsync(HttpStatusCode.NoContent);
         var user = await app.SignUpAsync();
         Assert.Equal(HttpStatusCode.OK, (await user.Http.PutAsJsonAsync("/api/me/webhook", new { url = receiver.Url, secret = "a-long-enough-webhook-secret" })).StatusCode);
         await user.CreateTaskIdAsync(new { title = "Remind me", remind_at = Iso(DateTimeOffset.UtcNow.AddSeconds(1)) });
-        await user.CreateTaskIdAsync(new { title = DeadLetterProbe.Poison() });
+        await ParkUnreadableMessageAsync();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         List<string> problems;
         while (true)
         {
-            emitted.Observe();
-            problems = wanted.SelectMany(use => emitted.Problems(use.Key, use.Value.Except(LabelsOfPrometheus))).ToList();
+            var exported = app.Telemetry.Metrics;
+            problems = [.. wanted.SelectMany(use => Problems(exported, use.Key, use.Value))];
             if (problems.Count == 0 || DateTime.UtcNow > deadline) break;
             await Task.Delay(500);
         }
-        Assert.True(problems.Count == 0, $"{string.Join("\n", problems)}\nemitted: {emitted}");
+        Assert.True(problems.Count == 0, $"{string.Join("\n", problems)}\nexported: {string.Join("; ", app.Telemetry.Metrics.Select(m => $"{m.Service} {m.Name} [{string.Join(", ", m.AttributeKeys)}]"))}");
+    }
+
+    /// <summary>A message that is not an event envelope, on task-events: each consumer group parks it on task-events.dlq.</summary>
+    private async Task ParkUnreadableMessageAsync()
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = app.KafkaBootstrap }).Build();
+        await producer.ProduceAsync(Topics.TaskEvents, new Message<string, string> { Key = "monitoring-test", Value = "not an event" });
+    }
+
+    /// <summary>What is wrong with <paramref name="metric"/> (a Prometheus series name) in the export: missing, or without a label.</summary>
+    private static IEnumerable<string> Problems(IReadOnlyList<ExportedMetric> exported, string metric, IReadOnlySet<string> labels)
+    {
+        // Each service exports its own instance of a framework instrument (http.server.request.duration): one series.
+        var instances = exported.Where(m => PrometheusNames(m).Contains(metric)).ToList();
+        if (instances.Count == 0)
+        {
+            yield return $"{metric}: no service exported a metric of this name";
+            yield break;
+        }
+        var carried = instances.SelectMany(m => m.AttributeKeys).Select(key => key.Replace('.', '_')).ToHashSet();
+        foreach (var label in labels.Where(label => !carried.Contains(label)))
+            yield return $"{metric} ({instances[0].Name}): no exported point carried the label {label} yet";
+    }
+
+    /// <summary>
+    /// The OpenTelemetry Collector's prometheus exporter's translation: dots to underscores, a unit suffix (none for
+    /// a {annotation}), _total for a monotonic sum, a histogram's three series.
+    /// </summary>
+    private static string[] PrometheusNames(ExportedMetric metric)
+    {
+        var unit = metric.Unit switch { "s" => "_seconds", "ms" => "_milliseconds", "By" => "_bytes", _ => "" };
+        var name = metric.Name.Replace('.', '_') + unit;
+        return metric.Kind switch
+        {
+            MetricKind.MonotonicSum => [name + "_total"],
+            MetricKind.Histogram => [name + "_bucket", name + "_sum", name + "_count"],
+            _ => [name],
+        };
     }
 
     private static IEnumerable<string> DashboardExpressions()
@@ -139,69 +178,6 @@ public sealed partial class MonitoringTests(TaskFlowServices app)
 
     [GeneratedRegex(@"(?<![0-9.])\b(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\b(?<call>\s*\()?")]
     private static partial Regex Identifier();
-
-    /// <summary>
-    /// The instruments this process's services publish and the tag keys of what they recorded, named as the collector's
-    /// prometheus exporter names them.
-    /// </summary>
-    private sealed class EmittedMetrics : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<Instrument, ConcurrentDictionary<string, bool>> _tags = new();
-
-        public EmittedMetrics()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name is not ("TaskFlow" or "Microsoft.AspNetCore.Hosting")) return;
-                _tags.TryAdd(instrument, new());
-                listener.EnableMeasurementEvents(instrument);
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Record(instrument, tags));
-            _listener.SetMeasurementEventCallback<int>((instrument, _, tags, _) => Record(instrument, tags));
-            _listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Record(instrument, tags));
-            _listener.Start();
-        }
-
-        /// <summary>Asks the gauges for their values now.</summary>
-        public void Observe() => _listener.RecordObservableInstruments();
-
-        public IEnumerable<string> Problems(string metric, IEnumerable<string> labels)
-        {
-            // Each service host has its own instance of a framework instrument (http.server.request.duration): one series.
-            var instruments = _tags.Keys.Where(i => PrometheusNames(i).Contains(metric)).ToList();
-            if (instruments.Count == 0)
-            {
-                yield return $"{metric}: no instrument of the services is exported under this name";
-                yield break;
-            }
-            var carried = instruments.SelectMany(instrument => _tags[instrument].Keys).ToHashSet();
-            foreach (var label in labels.Where(label => !carried.Contains(label)))
-                yield return $"{metric} ({instruments[0].Name}): no measurement carried the label {label} yet";
-        }
-
-        public override string ToString() => string.Join("; ", _tags.GroupBy(entry => entry.Key.Name)
-            .Select(group => $"{group.Key} [{string.Join(", ", group.SelectMany(entry => entry.Value.Keys).Distinct())}]"));
-
-        private void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            if (!_tags.TryGetValue(instrument, out var keys)) return;
-            foreach (var tag in tags) keys.TryAdd(tag.Key.Replace('.', '_'), true);
-        }
-
-        /// <summary>The collector's translation: dots to underscores, a unit suffix (none for a {annotation}), _total for a counter, a histogram's three series.</summary>
-        private static string[] PrometheusNames(Instrument instrument)
-        {
-            var unit = instrument.Unit switch { "s" => "_seconds", "ms" => "_milliseconds", "By" => "_bytes", _ => "" };
-            var name = instrument.Name.Replace('.', '_') + unit;
-            var type = instrument.GetType().GetGenericTypeDefinition();
-            return type == typeof(Counter<>) || type == typeof(ObservableCounter<>) ? [name + "_total"]
-                : type == typeof(Histogram<>) ? [name + "_bucket", name + "_sum", name + "_count"]
-                : [name];
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
 
     private sealed class RulesFile
     {
