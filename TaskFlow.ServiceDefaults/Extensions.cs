@@ -32,6 +32,11 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
+        // Each Kafka consumer leaves its group as it stops (about a second each with the dev broker): one after the
+        // other, the Workers took 6 s to stop; side by side, a third of a second. Nothing here depends on another
+        // hosted service stopping first (what they share, such as the Kafka producer, is disposed after them all).
+        builder.Services.Configure<HostOptions>(options => options.ServicesStopConcurrently = true);
+
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

@@ -39,10 +39,10 @@ public sealed class MachinePackagesTests : IDisposable
 
         var installing = await RunAsync("install");
 
-        Assert.Equal(["update -qq", "install -y -qq chromium"], File.ReadAllLines(AptLog));
+        Assert.Equal(["update -qq", "install -y -qq chromium-headless-shell"], File.ReadAllLines(AptLog));
         Assert.Equal(
-            "TaskFlow.Tests: this machine lacks chromium, which the end-to-end tests run; installing: apt-get update, then apt-get install -y chromium\n" +
-            "TaskFlow.Tests: installed chromium.\n", installing);
+            "TaskFlow.Tests: this machine lacks chromium-headless-shell, which the end-to-end tests run; installing: apt-get update, then apt-get install -y chromium-headless-shell\n" +
+            "TaskFlow.Tests: installed chromium-headless-shell.\n", installing);
         Assert.Equal("\n", await RunAsync("missing"));
     }
 
@@ -55,17 +55,17 @@ public sealed class MachinePackagesTests : IDisposable
 
         Assert.Equal("", await RunAsync("install"));
         Assert.False(File.Exists(AptLog), "apt-get ran");
-        Assert.Equal("chromium\n", await RunAsync("missing"));
+        Assert.Equal("chromium-headless-shell\n", await RunAsync("missing"));
     }
 
     [Fact]
     public async Task When_the_install_fails_apt_s_error_is_shown_and_chromium_stays_missing()
     {
         StandIn("id", "echo 0");
-        StandIn("apt-get", """[ "$1" = update ] || { echo "E: Unable to locate package chromium" >&2; exit 100; }""");
+        StandIn("apt-get", """[ "$1" = update ] || { echo "E: Unable to locate package chromium-headless-shell" >&2; exit 100; }""");
 
-        Assert.EndsWith("E: Unable to locate package chromium\n", await RunAsync("install"), StringComparison.Ordinal);
-        Assert.Equal("chromium\n", await RunAsync("missing"));
+        Assert.EndsWith("E: Unable to locate package chromium-headless-shell\n", await RunAsync("install"), StringComparison.Ordinal);
+        Assert.Equal("chromium-headless-shell\n", await RunAsync("missing"));
     }
 
     private void StandIn(string program, string body)

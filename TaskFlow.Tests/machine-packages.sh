@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the end-to-end tests run from this machine, as Debian/Ubuntu packages: postgres (the local profile's
-# database), Chromium at $2 (the browser tests; Playwright never downloads a browser here) and node with npm (the
-# AsyncAPI validator). Redis is not among them: without redis-server the AppHost runs Garnet, built with it.
+# database), Chromium's headless shell at $2 (the browser tests; Playwright never downloads a browser here) and node
+# with npm (the AsyncAPI validator). Redis is not among them: without redis-server the AppHost runs Garnet, built with it.
 #
 #   machine-packages.sh install CHROMIUM   installs the missing ones with apt-get when it can (as root, or with
 #                                          passwordless sudo), saying what and why; else does nothing
@@ -17,7 +17,7 @@ chromium=$2
 missing_packages() {
   local missing=()
   { command -v postgres || compgen -G "/usr/lib/postgresql/*/bin/postgres"; } >/dev/null 2>&1 || missing+=(postgresql)
-  [ -x "$chromium" ] || missing+=(chromium)
+  [ -x "$chromium" ] || missing+=(chromium-headless-shell)
   { command -v node && command -v npm; } >/dev/null 2>&1 || missing+=(nodejs npm)
   echo "${missing[*]}"
 }

@@ -3,13 +3,16 @@ using Microsoft.Playwright;
 namespace TaskFlow.IntegrationTests.Clients;
 
 /// <summary>
-/// Debian's Chromium (/usr/bin/chromium, from apt) driven by Playwright; Playwright never downloads a browser here.
+/// Debian's Chromium headless shell (package chromium-headless-shell) driven by Playwright; Playwright never downloads a
+/// browser here. The headless shell is the build of Chromium Playwright itself runs headless: the same Blink and V8
+/// without the desktop browser around them, and here less than half the full browser's CPU for the same tests (20.6 s
+/// against 45.1 s), on a machine whose two cores the whole suite shares.
 /// One browser for all the browser tests, which run one at a time (<see cref="BrowserCollection"/>); each test opens
 /// its own isolated contexts (a context = a separate browser profile).
 /// </summary>
 public sealed class Browser : IAsyncLifetime
 {
-    public const string ExecutablePath = "/usr/bin/chromium";
+    public const string ExecutablePath = "/usr/lib/chromium/chromium-headless-shell";
 
     /// <summary>Where the browser tests leave screenshots of the main screens (README shows them).</summary>
     public static readonly string ScreenshotFolder = Repository.PathOf("docs", "screenshots");
