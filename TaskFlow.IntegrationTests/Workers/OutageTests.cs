@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting.Testing;
 
+using static TaskFlow.IntegrationTests.Clients.Instants;
+
 namespace TaskFlow.IntegrationTests.Workers;
 
 /// <summary>
@@ -145,6 +147,23 @@ public sealed class RedisOutageTests(OutageServices app, ITestOutputHelper outpu
 
         Assert.Equal([201], statuses.Keys);
         await AssertAuditedAndRemindedOnceAsync(user, writes.Accepted);
+    }
+
+    /// <summary>On this class's own Redis: emptying the shared one would take the other tests' data (chat, rate limits) with it.</summary>
+    [Fact]
+    public async Task A_reminder_survives_redis_losing_all_its_data()
+    {
+        var user = await app.SignUpAsync();
+        var taskId = await user.CreateTaskIdAsync(new { title = "Survivor", remind_at = Iso(DateTimeOffset.UtcNow.AddSeconds(4)) });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await app.App.GetConnectionStringAsync("redis") + ",allowAdmin=true"))
+        {
+            foreach (var server in redis.GetServers()) await server.FlushAllDatabasesAsync();
+        }
+
+        var notification = (await user.WaitForNotificationsAsync(1))[0]!;
+        Assert.Equal(taskId, notification["task_id"]!.GetValue<int>());
     }
 }
 
