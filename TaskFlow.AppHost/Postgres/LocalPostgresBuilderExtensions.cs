@@ -21,7 +21,7 @@ public static class LocalPostgresBuilderExtensions
         var password = builder.AddParameter($"{name}-password", () => dataDirectory.Password, publishValueAsDefault: false, secret: true);
 
         var (postgres, postgresArgs) = installation.CommandLine(installation.Postgres);
-        var (command, leadingArgs) = PostgresLogRouting.Wrap(postgres, postgresArgs);
+        var (command, leadingArgs) = PostgresLauncher.Wrap(postgres, postgresArgs);
         var server = new LocalPostgresServerResource(name, command, dataDirectory, password.Resource);
 
         infrastructure.Note($"{name}: {installation.Postgres}{(installation.RunAs is null ? "" : $" as OS user {PostgresOsUser.Name}")}, data in {dataDirectory.DataDirectory}");
