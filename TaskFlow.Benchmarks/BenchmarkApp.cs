@@ -29,7 +29,11 @@ public sealed class BenchmarkApp : IAsyncDisposable
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
     /// <summary>Starts the app and waits until api and workers are healthy; <paramref name="apiEnvironment"/> goes to the Api's process.</summary>
-    public static async Task<BenchmarkApp> StartAsync(IReadOnlyDictionary<string, string> apiEnvironment)
+    /// <param name="apiBehindProxy">
+    /// False: clients reach the Api on its own port, not through the orchestrator's proxy, which holds two open files
+    /// per connection of its own (a load of many connections measures the Api, not the proxy).
+    /// </param>
+    public static async Task<BenchmarkApp> StartAsync(IReadOnlyDictionary<string, string> apiEnvironment, bool apiBehindProxy = true)
     {
         var bench = new BenchmarkApp(Path.Combine(Path.GetTempPath(), "taskflow-bench-" + Guid.NewGuid().ToString("N")[..8]));
         var clock = Stopwatch.StartNew();
@@ -55,6 +59,14 @@ public sealed class BenchmarkApp : IAsyncDisposable
                 project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
             var api = builder.CreateResourceBuilder<ProjectResource>("api");
             foreach (var (name, value) in apiEnvironment) api.WithEnvironment(name, value);
+            if (!apiBehindProxy)
+            {
+                foreach (var endpoint in api.Resource.Annotations.OfType<EndpointAnnotation>())
+                {
+                    endpoint.IsProxied = false;
+                    endpoint.Port = endpoint.TargetPort = FreePort();
+                }
+            }
 
             bench._app = await builder.BuildAsync(cancellation.Token);
             await bench._app.StartAsync(cancellation.Token);
@@ -132,6 +144,13 @@ public sealed class BenchmarkApp : IAsyncDisposable
             .ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellation.Token);
         if (!result.Success) throw new InvalidOperationException($"could not start {resource}: {result.Message}");
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what)

@@ -9,6 +9,14 @@ public sealed class Latency
 
     public void Add(TimeSpan elapsed) => _milliseconds.Add(elapsed.TotalMilliseconds);
 
+    /// <summary>The timings of all <paramref name="parts"/> together.</summary>
+    public static Latency Of(IEnumerable<Latency> parts)
+    {
+        var all = new Latency();
+        foreach (var part in parts) all._milliseconds.AddRange(part._milliseconds);
+        return all;
+    }
+
     public double Percentile(double percent)
     {
         if (_milliseconds.Count == 0) return double.NaN;

@@ -2,6 +2,7 @@ using TaskFlow.Benchmarks;
 using TaskFlow.Benchmarks.Lists;
 using TaskFlow.Benchmarks.Reminders;
 using TaskFlow.Benchmarks.TasksQuery;
+using TaskFlow.Benchmarks.Updates;
 using TaskFlow.Benchmarks.Writes;
 
 // Benchmarks run by hand on the real AppHost: dotnet run -c Release --project TaskFlow.Benchmarks -- <verb> [options]
@@ -21,6 +22,10 @@ var verbs = new Dictionary<string, (string Options, string Summary, Func<Benchma
         "changes to a task of a list shared by many members, each with open live streams: delivery latency p50/p99/max, "
         + "missing and duplicated deliveries, CPU per change by process",
         ListFanoutBenchmark.RunAsync),
+    ["updates"] = (UpdatesBenchmark.Options,
+        "many live-update streams on one Api instance: time to open them, delivery latency p50/p99/max, missing and "
+        + "duplicated deliveries, the Api's memory and CPU per change by process; on the Api's own port or through the proxy",
+        UpdatesBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))

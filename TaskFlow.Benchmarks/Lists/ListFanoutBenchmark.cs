@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using TaskFlow.Benchmarks.Writes;
+using TaskFlow.Benchmarks.Updates;
 
 namespace TaskFlow.Benchmarks.Lists;
 
@@ -53,7 +52,7 @@ public static class ListFanoutBenchmark
                 var streamId = m * streamsPerMember + s;
                 var isReady = new TaskCompletionSource();
                 ready.Add(isReady.Task);
-                streams.Add(ReadStreamAsync(members[m].Client, isReady, change =>
+                streams.Add(LiveStream.ReadAsync(members[m].Client, null, isReady, change =>
                 {
                     var at = Stopwatch.GetTimestamp();
                     if (change < 0 || change >= changes) return;
@@ -65,9 +64,7 @@ public static class ListFanoutBenchmark
         await Task.WhenAll(ready).WaitAsync(TimeSpan.FromMinutes(2));
         Console.WriteLine($"All streams ready in {connect.Elapsed.TotalSeconds:F1} s.");
 
-        var processes = new[] { "api", "workers", "postgres" }.ToDictionary(r => r, r => bench.ProcessId(r));
-        var cpuBefore = processes.ToDictionary(p => p.Key, p => p.Value is { } pid ? ServiceProcess.CpuTime(pid) : null);
-        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = CpuByProcess.Start(bench);
         Console.WriteLine($"Making {changes} changes at {rate}/s ...");
         var interval = TimeSpan.FromSeconds(1.0 / rate);
         var pace = Stopwatch.StartNew();
@@ -82,8 +79,7 @@ public static class ListFanoutBenchmark
         var expected = changes * memberCount * streamsPerMember;
         var wait = Stopwatch.StartNew();
         while (received.Count < expected && wait.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
-        var cpuAfter = processes.ToDictionary(p => p.Key, p => p.Value is { } pid ? ServiceProcess.CpuTime(pid) : null);
-        var self = Process.GetCurrentProcess().TotalProcessorTime - selfBefore;
+        var spent = cpu.Stop();
         await stop.CancelAsync();
         await Task.WhenAll(streams.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
 
@@ -91,47 +87,7 @@ public static class ListFanoutBenchmark
         Console.WriteLine($"{memberCount} members x {streamsPerMember} streams, {changes} changes at {rate}/s: {expected} deliveries expected");
         Console.WriteLine($"delivered: {received.Count}  missing: {expected - received.Count}  duplicated: {received.Values.Count(n => n > 1)}");
         Console.WriteLine($"delivery latency ms (request sent -> event read): p50 {latency.Percentile(50):F0}  p99 {latency.Percentile(99):F0}  max {latency.Max:F0}");
-        Console.WriteLine("CPU per change (ms):");
-        foreach (var (name, before) in cpuBefore)
-        {
-            var spent = cpuAfter[name] - before;
-            Console.WriteLine($"  {name,-10} {(spent is { } t ? $"{t.TotalMilliseconds / changes:F2}" : "n/a")}");
-        }
-        Console.WriteLine($"  {"this process (AppHost: dev broker, and the streams' clients)",-10} {self.TotalMilliseconds / changes:F2}");
-    }
-
-    /// <summary>Reads one SSE stream until cancelled, handing the change number of each task.changed ("change N") to <paramref name="onChange"/>.</summary>
-    private static async Task ReadStreamAsync(HttpClient client, TaskCompletionSource ready, Action<int> onChange, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/updates");
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-            string? eventType = null;
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
-            {
-                if (line.StartsWith("event: ", StringComparison.Ordinal)) eventType = line[7..];
-                else if (line.Length == 0) eventType = null;
-                else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                {
-                    if (eventType == "ready") ready.TrySetResult();
-                    else if (eventType is null && JsonNode.Parse(line[6..]) is { } envelope && envelope["event_type"]?.GetValue<string>() == "task.changed"
-                             && envelope["data"]?["task"]?["title"]?.GetValue<string>() is { } title && title.StartsWith("change ", StringComparison.Ordinal))
-                        onChange(int.Parse(title[7..], System.Globalization.CultureInfo.InvariantCulture));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception exception)
-        {
-            ready.TrySetException(exception);
-            throw;
-        }
+        Console.WriteLine($"CPU ms per change: {CpuByProcess.PerUnit(spent, changes)} (load: the streams' clients)");
     }
 
     private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, string what)

@@ -18,8 +18,16 @@ public sealed class TaskWriteLoad(HttpClient api, IReadOnlyList<string> accessTo
     private static readonly string[] Priorities = ["low", "medium", "high"];
     private static readonly string[] Tags = ["home", "work", "errand", "phone", "later"];
 
-    /// <summary><paramref name="Latency"/> is of the accepted writes: from sending the request to reading the answer.</summary>
-    public sealed record Result(IReadOnlyList<int> AcceptedTaskIds, Latency Latency, IReadOnlyDictionary<string, int> Failures, TimeSpan Elapsed)
+    /// <summary>Each window of the load is this long in <see cref="Result.LatencyPerWindow"/>.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <paramref name="Latency"/> is of the accepted writes: from sending the request to reading the answer;
+    /// <paramref name="LatencyPerWindow"/> the same by <see cref="Window"/> of the load in which the request was sent
+    /// (the first shows a cold start).
+    /// </summary>
+    public sealed record Result(IReadOnlyList<int> AcceptedTaskIds, Latency Latency, IReadOnlyList<Latency> LatencyPerWindow,
+        IReadOnlyDictionary<string, int> Failures, TimeSpan Elapsed)
     {
         public double AcceptedPerSecond => AcceptedTaskIds.Count / Elapsed.TotalSeconds;
     }
@@ -29,6 +37,7 @@ public sealed class TaskWriteLoad(HttpClient api, IReadOnlyList<string> accessTo
         var accepted = new ConcurrentBag<int>();
         var failures = new ConcurrentDictionary<string, int>();
         var latency = new Latency();
+        var perWindow = Enumerable.Range(0, (int)Math.Ceiling(duration / Window)).Select(_ => new Latency()).ToArray();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var sent = -1;
         var clock = Stopwatch.StartNew();
@@ -44,7 +53,11 @@ public sealed class TaskWriteLoad(HttpClient api, IReadOnlyList<string> accessTo
                 if (taskId is { } id)
                 {
                     accepted.Add(id);
-                    lock (latency) latency.Add(elapsed);
+                    lock (latency)
+                    {
+                        latency.Add(elapsed);
+                        perWindow[(int)(started / Window)].Add(elapsed);
+                    }
                 }
                 else
                 {
@@ -54,7 +67,7 @@ public sealed class TaskWriteLoad(HttpClient api, IReadOnlyList<string> accessTo
         }
 
         await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(LoopAsync)));
-        return new Result([.. accepted], latency, failures, clock.Elapsed);
+        return new Result([.. accepted], latency, perWindow, failures, clock.Elapsed);
     }
 
     /// <summary>The new task's id when the Api answered 201, else what went wrong (a status code or an exception type).</summary>
