@@ -141,6 +141,8 @@ public static class MessagingExtensions
         return builder;
     }
 
+    private const int ConnectTimeoutSeconds = 5;
+
     /// <summary>
     /// A database that does not let a session open within <see cref="ConnectTimeoutSeconds"/> is taken to be away (the
     /// request gets its 503), unless the connection string says otherwise. Npgsql's default of 15 s held each request that
@@ -154,8 +156,6 @@ public static class MessagingExtensions
         if (given.Keys.Cast<string>().Any(key => key.Equals("Timeout", StringComparison.OrdinalIgnoreCase))) return connectionString;
         return new NpgsqlConnectionStringBuilder(connectionString) { Timeout = ConnectTimeoutSeconds }.ConnectionString;
     }
-
-    public const int ConnectTimeoutSeconds = 5;
 
     /// <summary>
     /// Publishes the outbox of <typeparamref name="TContext"/>. The returned interceptor goes into the context's
