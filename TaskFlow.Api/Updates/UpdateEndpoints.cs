@@ -72,7 +72,7 @@ public static class UpdateEndpoints
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
-        HttpContext http, ClaimsPrincipal user, ILiveFeed feed, ListAccess access, StreamLimits limits, IHostApplicationLifetime lifetime,
+        HttpContext http, ClaimsPrincipal user, ILiveFeed feed, IServiceScopeFactory scopes, StreamLimits limits, IHostApplicationLifetime lifetime,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
     {
         var userId = user.UserId();
@@ -89,8 +89,15 @@ public static class UpdateEndpoints
         try
         {
             // Read before subscribing: the feed brings them up to date with the membership changes it applies meanwhile.
-            await access.InboxIdAsync(userId, cancellationToken);
-            var listIds = await access.ListIdsAsync(userId, cancellationToken);
+            // In a scope of their own: the request's scope lives as long as the stream, and a database context held
+            // for each of thousands of open streams was a good part of the Api's memory.
+            List<int> listIds;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var access = scope.ServiceProvider.GetRequiredService<ListAccess>();
+                await access.InboxIdAsync(userId, cancellationToken);
+                listIds = await access.ListIdsAsync(userId, cancellationToken);
+            }
             using var subscription = await feed.SubscribeAsync(userId, listIds, cancellationToken);
             if (subscription is null)
             {
