@@ -56,17 +56,13 @@ public sealed class CpuByProcess
             try
             {
                 if (!File.ReadAllText(Path.Combine(thread, "comm")).StartsWith("rdk:", StringComparison.Ordinal)) continue;
-                // utime and stime: the 12th and 13th fields after the command's closing parenthesis.
-                var stat = File.ReadAllText(Path.Combine(thread, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks += ServiceProcess.CpuTicks(File.ReadAllText(Path.Combine(thread, "stat")), withReapedChildren: false);
             }
             catch (IOException)
             {
                 // The thread ended while being read.
             }
         }
-        // USER_HZ is 100 on Linux.
-        return TimeSpan.FromMilliseconds(ticks * 10);
+        return ServiceProcess.FromTicks(ticks);
     }
 }

@@ -39,20 +39,29 @@ public static class ServiceProcess
             var pending = new Stack<int>([pid.Value]);
             while (pending.TryPop(out var next))
             {
-                // Fields after the command's closing parenthesis: utime, stime, cutime, cstime are the 12th-15th.
-                var stat = File.ReadAllText($"/proc/{next}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
+                ticks += CpuTicks(File.ReadAllText($"/proc/{next}/stat"), withReapedChildren: true);
                 foreach (var child in Children(next)) pending.Push(child);
             }
-            // USER_HZ is 100 on Linux.
-            return TimeSpan.FromMilliseconds(ticks * 10);
+            return FromTicks(ticks);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    /// <summary>
+    /// The CPU ticks in a /proc stat line (of a process or a thread): utime and stime, plus cutime and cstime (what its
+    /// reaped children used) when asked; they are the 12th-15th fields after the command's closing parenthesis.
+    /// </summary>
+    public static long CpuTicks(string stat, bool withReapedChildren)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return fields[11..(withReapedChildren ? 15 : 13)].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Ticks as time: USER_HZ is 100 on Linux.</summary>
+    public static TimeSpan FromTicks(long ticks) => TimeSpan.FromMilliseconds(ticks * 10);
 
     private static IEnumerable<int> Children(int pid) =>
         Directory.GetDirectories($"/proc/{pid}/task")
