@@ -146,8 +146,8 @@ public static class MessagingExtensions
     /// <summary>
     /// A database that does not let a session open within <see cref="ConnectTimeoutSeconds"/> is taken to be away (the
     /// request gets its 503), unless the connection string says otherwise. Npgsql's default of 15 s held each request that
-    /// long when the address still accepted connections but nothing answered behind it (the local orchestrator's proxy
-    /// in front of a stopped Postgres does that).
+    /// long when the address still accepted connections but nothing answered behind it (a pooler or load balancer in
+    /// front of a stopped Postgres does that).
     /// </summary>
     private static string? WithConnectTimeout(string? connectionString)
     {

@@ -26,8 +26,10 @@ public static class LocalPostgresBuilderExtensions
 
         infrastructure.Note($"{name}: {installation.Postgres}{(installation.RunAs is null ? "" : $" as OS user {PostgresOsUser.Name}")}, data in {dataDirectory.DataDirectory}");
 
+        // Not behind the orchestrator's proxy, which relayed every query of every service (in the tests it spent more CPU
+        // than postgres itself); the port it picks stays the same when the resource restarts.
         return builder.AddResource(server)
-            .WithEndpoint(name: LocalPostgresServerResource.EndpointName, scheme: "tcp")
+            .WithEndpoint(name: LocalPostgresServerResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
                 foreach (var arg in leadingArgs)

@@ -4,8 +4,9 @@ using Npgsql;
 namespace TaskFlow.AppHost;
 
 /// <summary>
-/// Healthy when a connection opens and answers SELECT 1. A TCP connect is not enough: Aspire's proxy accepts
-/// connections before postgres is up. For a database resource this also proves the database exists.
+/// Healthy when a connection opens and answers SELECT 1. A TCP connect is not enough: postgres accepts connections
+/// while it is still starting up or recovering, and refuses sessions then. For a database resource this also proves
+/// the database exists.
 /// </summary>
 public sealed class PostgresHealthCheck(IResourceWithConnectionString postgres) : IHealthCheck
 {

@@ -37,11 +37,14 @@ public static class LocalRedisBuilderExtensions
         }).WithAnnotation(new Projects.TaskFlow_AppHost_Garnet());
     }
 
-    /// <summary>What both servers share: a TCP endpoint (its port passed as --port), the data folder and the PING check.</summary>
+    /// <summary>
+    /// What both servers share: a TCP endpoint (its port passed as --port; not behind the orchestrator's proxy, as for
+    /// postgres), the data folder and the PING check.
+    /// </summary>
     private static IResourceBuilder<ILocalRedisResource> AddLocalRedisServer<T>(this IDistributedApplicationBuilder builder, T server, Action<IList<object>> args)
         where T : ILocalRedisResource =>
         builder.CreateResourceBuilder<ILocalRedisResource>(builder.AddResource(server).Resource)
-            .WithEndpoint(name: ILocalRedisResource.EndpointName, scheme: "tcp")
+            .WithEndpoint(name: ILocalRedisResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
                 context.Args.Add("--port");

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace TaskFlow.AppHost;
 
 /// <summary>
-/// Healthy when the server answers PING with +PONG. A TCP connect is not enough: Aspire's proxy accepts
-/// connections before the server is up, and redis-server still loading its append-only file answers -LOADING.
+/// Healthy when the server answers PING with +PONG. A TCP connect is not enough: redis-server still loading its
+/// append-only file accepts connections and answers -LOADING.
 /// </summary>
 public sealed class RedisPingHealthCheck(IResourceWithConnectionString redis) : IHealthCheck
 {
